@@ -1,0 +1,178 @@
+// Configuration: secrets and endpoints from the environment, policy from a JSON file.
+// Everything is validated with zod at start; a bad value stops the relay with a message that
+// names the key, because a relay that starts half-configured loses calls quietly.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** What one CRM may receive. Defaults follow the design's default sync policy. */
+export const SyncPolicy = z
+  .object({
+    summary: z.boolean().default(true),
+    transcriptLink: z.boolean().default(true),
+    transcript: z.boolean().default(false),
+    recordingLink: z.boolean().default(false),
+    /** Sends no text at all: no summary, transcript, notes or next-action wording. */
+    metadataOnly: z.boolean().default(false),
+  })
+  .strict();
+export type SyncPolicy = z.infer<typeof SyncPolicy>;
+
+const PolicyOverride = SyncPolicy.partial().strict();
+
+const Integration = z
+  .object({
+    enabled: z.boolean().default(true),
+    policy: SyncPolicy.default(SyncPolicy.parse({})),
+    /** Per-agent overrides, keyed by agent id (the AI agent id or the number it answers). */
+    agents: z.record(z.string(), PolicyOverride).default({}),
+  })
+  .strict();
+export type Integration = z.infer<typeof Integration>;
+
+const Agent = z
+  .object({
+    name: z.string().optional(),
+    /** Without recorded consent no transcript is stored or synced, only metadata. */
+    requireConsent: z.boolean().default(false),
+  })
+  .strict();
+
+export const RelayFile = z
+  .object({
+    finalisation: z
+      .object({
+        /** Wait this long after `completed` for late transcripts and recordings. */
+        graceSeconds: z.number().nonnegative().default(20),
+      })
+      .strict()
+      .default({ graceSeconds: 20 }),
+    redaction: z
+      .object({
+        /** Redact PII before any text is sent to a third-party model. */
+        beforeInference: z.boolean().default(true),
+        /** Redact the transcript stored for CRMs and the transcript page. */
+        inTranscript: z.boolean().default(true),
+      })
+      .strict()
+      .default({ beforeInference: true, inTranscript: true }),
+    analysis: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(10).default(3),
+      })
+      .strict()
+      .default({ maxAttempts: 3 }),
+    delivery: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(50).default(8),
+        batchSize: z.number().int().min(1).max(200).default(200),
+        flushMs: z.number().int().min(0).max(10_000).default(250),
+        baseBackoffMs: z.number().int().min(1).default(1_000),
+        maxBackoffMs: z.number().int().min(1).default(300_000),
+      })
+      .strict()
+      .default({ maxAttempts: 8, batchSize: 200, flushMs: 250, baseBackoffMs: 1_000, maxBackoffMs: 300_000 }),
+    retention: z
+      .object({
+        transcriptDays: z.number().int().min(1).default(90),
+      })
+      .strict()
+      .default({ transcriptDays: 90 }),
+    integrations: z
+      .object({
+        salesforce: Integration.default(Integration.parse({})),
+        hubspot: Integration.default(Integration.parse({})),
+      })
+      .strict()
+      .default({ salesforce: Integration.parse({}), hubspot: Integration.parse({}) }),
+    agents: z.record(z.string(), Agent).default({}),
+  })
+  .strict();
+export type RelayFile = z.infer<typeof RelayFile>;
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const url = z.url().optional().or(z.literal('').transform(() => undefined));
+const intFrom = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : Number(v)))
+    .pipe(z.number().int().nonnegative());
+
+export const Env = z.object({
+  PORT: intFrom(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: url,
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: optional,
+  RELAY_CONFIG: optional,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_BODY_BYTES: intFrom(1_000_000),
+
+  TWILIO_AUTH_TOKEN: optional,
+  WEBHOOK_SECRET: optional,
+  VAPI_WEBHOOK_SECRET: optional,
+  RETELL_API_KEY: optional,
+
+  OPENAI_API_KEY: optional,
+  OPENAI_BASE_URL: url,
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: intFrom(30_000),
+  AZURE_OPENAI_ENDPOINT: url,
+  AZURE_OPENAI_API_KEY: optional,
+  AZURE_OPENAI_DEPLOYMENT: optional,
+  OPENAI_API_VERSION: optional,
+
+  SF_LOGIN_URL: url,
+  SF_CLIENT_ID: optional,
+  SF_CLIENT_SECRET: optional,
+  SF_USERNAME: optional,
+  SF_PRIVATE_KEY: optional,
+  SF_PRIVATE_KEY_FILE: optional,
+  SF_API_VERSION: z.string().regex(/^\d+\.0$/).default('62.0'),
+
+  HUBSPOT_ACCESS_TOKEN: optional,
+  HUBSPOT_CLIENT_SECRET: optional,
+  HUBSPOT_PORTAL_ID: optional,
+  HUBSPOT_BASE_URL: url,
+
+  ENCRYPTION_KEY: optional,
+  LINK_SIGNING_KEY: optional,
+  LINK_TTL_DAYS: intFrom(0),
+  CONSOLE_ADMIN_USER: optional,
+  CONSOLE_ADMIN_PASSWORD_HASH: optional,
+});
+export type Env = z.infer<typeof Env>;
+
+export type Config = { env: Env; file: RelayFile; dataDir: string };
+
+export class ConfigError extends Error {}
+
+function describe(error: z.ZodError, where: string): string {
+  return error.issues.map((issue) => `${where}${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const env = Env.safeParse(source);
+  if (!env.success) throw new ConfigError(`invalid environment: ${describe(env.error, '')}`);
+  let raw: unknown = {};
+  if (env.data.RELAY_CONFIG) {
+    try {
+      raw = JSON.parse(readFileSync(env.data.RELAY_CONFIG, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`cannot read RELAY_CONFIG ${env.data.RELAY_CONFIG}: ${(error as Error).message}`);
+    }
+  }
+  const file = RelayFile.safeParse(raw);
+  if (!file.success) throw new ConfigError(`invalid relay config: ${describe(file.error, '')}`);
+  return { env: env.data, file: file.data, dataDir: path.resolve(env.data.DATA_DIR) };
+}
+
+/** The policy one CRM applies to one agent's calls. */
+export function policyFor(integration: Integration, agentId: string | null): SyncPolicy {
+  const override = agentId ? integration.agents[agentId] : undefined;
+  return { ...integration.policy, ...override };
+}

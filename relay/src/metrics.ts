@@ -1,0 +1,76 @@
+// Prometheus metrics. One registry per relay instance so tests can run several in one process.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    webhooks: new Counter({
+      name: 'relay_webhooks_total',
+      help: 'Webhook deliveries received, by source and result (accepted, duplicate, rejected).',
+      labelNames: ['source', 'result'] as const,
+      registers,
+    }),
+    ackLatency: new Histogram({
+      name: 'relay_webhook_ack_seconds',
+      help: 'Time from request to acknowledgement.',
+      labelNames: ['source'] as const,
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
+      registers,
+    }),
+    callsFinalised: new Counter({ name: 'relay_calls_finalised_total', help: 'Calls finalised.', registers }),
+    analyses: new Counter({
+      name: 'relay_analyses_total',
+      help: 'Call analyses, by source (llm, offline, vendor) and outcome.',
+      labelNames: ['source', 'outcome'] as const,
+      registers,
+    }),
+    analysisTokens: new Counter({
+      name: 'relay_analysis_tokens_total',
+      help: 'Model tokens spent on analysis, by agent and kind (prompt, completion).',
+      labelNames: ['agent', 'kind'] as const,
+      registers,
+    }),
+    analysisCost: new Counter({
+      name: 'relay_analysis_cost_usd_total',
+      help: 'Estimated model cost of analysis in USD, by agent.',
+      labelNames: ['agent'] as const,
+      registers,
+    }),
+    deliveries: new Counter({
+      name: 'relay_deliveries_total',
+      help: 'Delivery attempts by sink and outcome (delivered, retry, failed, dead_lettered).',
+      labelNames: ['sink', 'outcome'] as const,
+      registers,
+    }),
+    crmRequests: new Counter({
+      name: 'relay_crm_requests_total',
+      help: 'HTTP requests made to a CRM API, by sink.',
+      labelNames: ['sink'] as const,
+      registers,
+    }),
+    publishLatency: new Histogram({
+      name: 'relay_call_end_to_crm_seconds',
+      help: 'Time from call end to the CRM accepting the call, by sink.',
+      labelNames: ['sink'] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: 'relay_outbox_pending',
+      help: 'Deliveries waiting in the outbox, by sink.',
+      labelNames: ['sink'] as const,
+      registers,
+    }),
+    deadLetters: new Gauge({
+      name: 'relay_dead_letters',
+      help: 'Deliveries in the dead-letter table, by sink.',
+      labelNames: ['sink'] as const,
+      registers,
+    }),
+    forgedLinks: new Counter({ name: 'relay_transcript_link_forged_total', help: 'Transcript links refused as forged or altered.', registers }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
