@@ -111,6 +111,7 @@ export const Env = z.object({
   RELAY_CONFIG: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: intFrom(1_000_000),
+  API_TOKEN: optional,
 
   TWILIO_AUTH_TOKEN: optional,
   WEBHOOK_SECRET: optional,

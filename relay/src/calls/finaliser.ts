@@ -1,0 +1,124 @@
+// Finalisation: once a call's grace window has passed, assemble its transcript, analyse it, and
+// in one transaction mark it analysed and write its outbox deliveries. A crash anywhere before
+// that commit leaves the call `completed`, and its lease runs out so it is finalised again.
+import type { Logger } from 'pino';
+import type { Analyser, AnalysisResult } from '../analysis/analyser.ts';
+import type { Config } from '../config.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Db } from '../store/db.ts';
+import { Outbox } from '../sync/outbox.ts';
+import type { SinkName } from '../sync/sink.ts';
+import type { CallSnapshot } from '../sync/snapshot.ts';
+import type { CallRow, CallStore } from './store.ts';
+
+export type FinaliserDeps = {
+  db: Db;
+  store: CallStore;
+  analyser: Analyser;
+  /** Used when the configured analyser keeps failing, so a model outage never holds calls back. */
+  fallbackAnalyser: Analyser;
+  config: Config;
+  sinks: SinkName[];
+  transcriptUrl: (callId: string) => string | null;
+  metrics: Metrics;
+  log: Logger;
+  onEnqueued: () => void;
+};
+
+const LEASE_SECONDS = 300;
+const ATTEMPTS_BEFORE_FALLBACK = 3;
+
+export class Finaliser {
+  private readonly deps: FinaliserDeps;
+
+  constructor(deps: FinaliserDeps) {
+    this.deps = deps;
+  }
+
+  async runOnce(limit = 8): Promise<number> {
+    const due = await this.deps.store.claimDue(limit, LEASE_SECONDS);
+    await Promise.all(due.map((call) => this.finalise(call)));
+    return due.length;
+  }
+
+  /** Whether the call may keep and send text: agents that require consent need it recorded. */
+  consentGiven(call: CallRow): boolean {
+    const agent = call.agent_id ? this.deps.config.file.agents[call.agent_id] : undefined;
+    return agent?.requireConsent ? call.consent === true : call.consent !== false;
+  }
+
+  private async finalise(call: CallRow): Promise<void> {
+    const { store, db, log } = this.deps;
+    try {
+      const consent = this.consentGiven(call);
+      const { turns, vendor } = await store.transcript(call.id);
+      const input = {
+        callId: call.id,
+        agentId: call.agent_id,
+        direction: call.direction,
+        from: call.from_number,
+        to: call.to_number,
+        startedAt: call.started_at?.toISOString() ?? null,
+        transcript: consent ? turns : [],
+        vendor: consent ? vendor : null,
+      };
+      const analyser = call.finalise_attempts > ATTEMPTS_BEFORE_FALLBACK ? this.deps.fallbackAnalyser : this.deps.analyser;
+      const result = await analyser.analyse(input);
+      const snapshot = this.snapshot(call, result, consent);
+      const finalised = await db.tx(async (sql) => {
+        const updated = await sql.query(
+          `update calls set stage = 'analysed', analysis = $2, lease_until = null, last_error = null, updated_at = now()
+           where id = $1 and stage = 'completed' returning id`,
+          [call.id, JSON.stringify(result)],
+        );
+        if (updated.length === 0) return false;
+        if (!consent) {
+          // Without required consent no transcript is kept, only metadata.
+          await sql.query(`delete from call_events where call_id = $1 and event = 'transcript:content'`, [call.id]);
+          await sql.query(`update call_events set payload = payload - 'transcript' where call_id = $1`, [call.id]);
+        }
+        await Outbox.enqueue(sql, snapshot, this.deps.sinks, call.ended_at);
+        await sql.query('insert into call_history (call_id, stage, detail) values ($1, $2, $3)', [
+          call.id,
+          'analysed',
+          `analysed (${result.source}${consent ? '' : ', no consent: metadata only'}); queued for ${this.deps.sinks.join(', ')}`,
+        ]);
+        return true;
+      });
+      if (finalised) {
+        this.deps.metrics.callsFinalised.inc();
+        this.deps.onEnqueued();
+      }
+    } catch (error) {
+      const message = (error as Error).message;
+      log.warn({ callId: call.id, attempt: call.finalise_attempts, err: message }, 'finalisation failed; will retry');
+      await store.retryLater(call.id, message, Math.min(300, 2 ** call.finalise_attempts));
+    }
+  }
+
+  private snapshot(call: CallRow, result: AnalysisResult, consent: boolean): CallSnapshot {
+    const started = call.started_at?.getTime();
+    const ended = call.ended_at?.getTime();
+    const duration = call.duration_seconds ?? (started && ended ? Math.round((ended - started) / 1000) : 0);
+    const hasText = consent && result.redactedTranscript.length > 0;
+    return {
+      eventType: 'call_completed',
+      callId: call.id,
+      provider: call.provider as CallSnapshot['provider'],
+      agentId: call.agent_id,
+      direction: call.direction,
+      from: call.from_number,
+      to: call.to_number,
+      startedAt: call.started_at?.toISOString() ?? null,
+      endedAt: call.ended_at?.toISOString() ?? null,
+      durationSeconds: Math.max(0, duration),
+      consent,
+      insights: result.insights,
+      analysisSource: result.source,
+      redactionConfidence: result.redaction.confidence,
+      transcript: hasText ? result.redactedTranscript : null,
+      transcriptUrl: hasText ? this.deps.transcriptUrl(call.id) : null,
+      recordingUrl: consent ? call.recording_url : null,
+    };
+  }
+}

@@ -1,0 +1,58 @@
+// Group commit for webhooks: events that arrive while a write is in flight are stored together
+// in the next transaction, so each webhook is acknowledged only once it is durable, without
+// paying one commit per request.
+import type { IngestEvent } from '../ingest/event.ts';
+import type { Accepted, CallStore } from './store.ts';
+
+type Waiting = { event: IngestEvent; resolve: (result: Accepted) => void; reject: (error: unknown) => void };
+
+export class Intake {
+  private readonly store: CallStore;
+  private readonly maxBatch: number;
+  private readonly concurrency: number;
+  private queue: Waiting[] = [];
+  private writers = 0;
+  private onStored: (events: IngestEvent[]) => void;
+
+  /** concurrency: transactions in flight at once; 1 for PGlite, a few for a PostgreSQL pool. */
+  constructor(store: CallStore, options: { concurrency: number; maxBatch?: number; onStored?: (events: IngestEvent[]) => void }) {
+    this.store = store;
+    this.concurrency = options.concurrency;
+    this.maxBatch = options.maxBatch ?? 256;
+    this.onStored = options.onStored ?? (() => {});
+  }
+
+  submit(event: IngestEvent): Promise<Accepted> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (this.writers < this.concurrency) void this.write();
+    });
+  }
+
+  private async write(): Promise<void> {
+    this.writers += 1;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const results = await this.store.record(batch.map((w) => w.event));
+          batch.forEach((w, i) => w.resolve(results[i] ?? 'accepted'));
+          this.onStored(batch.filter((_, i) => results[i] === 'accepted').map((w) => w.event));
+        } catch {
+          // One event the database refuses must not fail the others that shared its transaction.
+          for (const w of batch) {
+            await this.store.record([w.event]).then(
+              ([result]) => {
+                w.resolve(result ?? 'accepted');
+                if (result === 'accepted') this.onStored([w.event]);
+              },
+              w.reject,
+            );
+          }
+        }
+      }
+    } finally {
+      this.writers -= 1;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+// The relay's command line. `start` runs the relay; the rest operate on a running one or its store.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { Relay } from './pipeline.ts';
+import { readLocalSecrets } from './secrets.ts';
+import { simulate } from './simulate/simulate.ts';
+
+function localUrl(config: Config): string {
+  return `http://${config.env.HOST === '0.0.0.0' ? '127.0.0.1' : config.env.HOST}:${config.env.PORT}`;
+}
+
+function relayApi(base: string, token: string | undefined) {
+  return async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(base.replace(/\/$/, '') + path, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = (await res.json()) as { error?: string };
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${json.error ?? ''}`);
+    return json;
+  };
+}
+
+const usage = `usage: relay <command> [options]
+
+  start                         run the relay (webhooks, analysis, delivery, API)
+  simulate [--calls N] [--url URL]
+                                replay synthetic Twilio calls against a running relay
+  dlq list [--sink S] [--error TEXT] [--url URL]
+                                list dead-lettered deliveries
+  dlq replay (--id N | --error TEXT | --all)
+                                put dead letters back in the queue
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'start': {
+      const relay = new Relay({ config });
+      const url = await relay.start();
+      process.stdout.write(`relay listening on ${url}\n`);
+      const shutdown = async (signal: string) => {
+        relay.log.info({ signal }, 'shutting down');
+        await relay.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      return -1;
+    }
+    case 'simulate': {
+      const { values } = parseArgs({ args: rest, options: { calls: { type: 'string', default: '6' }, url: { type: 'string' } } });
+      const url = values.url ?? localUrl(config);
+      const authToken = config.env.TWILIO_AUTH_TOKEN ?? readLocalSecrets(config.dataDir)?.twilioAuthToken;
+      if (!authToken) throw new ConfigError(`no TWILIO_AUTH_TOKEN and no ${config.dataDir}/local-secrets.json: start the relay first, or set TWILIO_AUTH_TOKEN`);
+      const result = await simulate({ url, signedUrl: config.env.PUBLIC_URL, authToken, calls: Number(values.calls) });
+      process.stdout.write(`sent ${result.requests} webhook deliveries for ${result.callSids.length} calls (${result.failures} refused)\n`);
+      for (const sid of result.callSids) process.stdout.write(`  ${url}/api/calls/${sid}\n`);
+      return result.failures === 0 ? 0 : 1;
+    }
+    case 'dlq': {
+      // Through the running relay's API: the embedded store belongs to the relay process.
+      const [action, ...args] = rest;
+      const { values } = parseArgs({ args, options: { sink: { type: 'string' }, error: { type: 'string' }, id: { type: 'string' }, all: { type: 'boolean' }, url: { type: 'string' } } });
+      const api = relayApi(values.url ?? localUrl(config), config.env.API_TOKEN);
+      if (action === 'list') {
+        const query = new URLSearchParams({ ...(values.sink ? { sink: values.sink } : {}), ...(values.error ? { error: values.error } : {}) });
+        const { deadLetters } = (await api('GET', `/api/dead-letters?${query}`)) as { deadLetters: { deliveryId: number; sink: string; callId: string; attempts: number; deadAt: string; error: string }[] };
+        for (const l of deadLetters) process.stdout.write(`${l.deliveryId}\t${l.sink}\t${l.callId}\t${l.attempts} tries\t${l.deadAt}\t${l.error}\n`);
+        process.stdout.write(`${deadLetters.length} dead letters\n`);
+        return 0;
+      }
+      if (action === 'replay') {
+        const selector = values.id ? { deliveryId: Number(values.id) } : values.error ? { errorContains: values.error } : values.all ? { all: true } : null;
+        if (!selector) throw new ConfigError('dlq replay needs --id N, --error TEXT or --all');
+        const { replayed } = (await api('POST', '/api/dead-letters/replay', selector)) as { replayed: number };
+        process.stdout.write(`${replayed} dead letters queued again\n`);
+        return 0;
+      }
+      throw new ConfigError(`unknown dlq action ${action ?? '(none)'}\n${usage}`);
+    }
+    default:
+      process.stderr.write(usage);
+      return command ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? '' : 'error: '}${(error as Error).message}\n`);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  },
+);

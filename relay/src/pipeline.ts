@@ -1,0 +1,143 @@
+// The whole relay wired together, top to bottom:
+//
+//   webhook (web/webhooks.ts) -> signature check -> IngestEvent (ingest/*) -> group-committed
+//   store with dedupe and forward-only merge (calls/intake.ts, calls/store.ts)
+//   -> grace window -> Finaliser: transcript -> redaction + analysis (analysis/*) -> in one
+//   transaction: call analysed + outbox deliveries (calls/finaliser.ts, sync/outbox.ts)
+//   -> delivery workers: batch per sink, policy applied, CRM request, outcome per call,
+//   backoff / dead letters (sync/*)
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createAnalyser, createOfflineAnalyser } from './analysis/analyser.ts';
+import { Finaliser } from './calls/finaliser.ts';
+import { Intake } from './calls/intake.ts';
+import { CallStore } from './calls/store.ts';
+import type { Config } from './config.ts';
+import { createLogger } from './log.ts';
+import { Loop } from './loop.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { loadWebhookSecrets, type WebhookSecrets } from './secrets.ts';
+import { openDb, type Db } from './store/db.ts';
+import { Outbox } from './sync/outbox.ts';
+import type { Sink } from './sync/sink.ts';
+import { buildSinks } from './sync/sinks.ts';
+import { apiRoutes } from './web/api.ts';
+import { createApp } from './web/app.ts';
+import { webhookRoutes } from './web/webhooks.ts';
+
+export type RelayOptions = {
+  config: Config;
+  log?: Logger;
+  /** Test hook: a schema of its own on a shared PostgreSQL. */
+  schema?: string;
+};
+
+export class Relay {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly metrics: Metrics = createMetrics();
+  db!: Db;
+  store!: CallStore;
+  outbox!: Outbox;
+  sinks: Sink[] = [];
+  secrets!: WebhookSecrets;
+  server: Server | undefined;
+  private loops: Loop[] = [];
+  private readonly schema: string | undefined;
+
+  constructor(options: RelayOptions) {
+    this.config = options.config;
+    this.log = options.log ?? createLogger(options.config.env.LOG_LEVEL);
+    this.schema = options.schema;
+  }
+
+  /** Opens the store and starts the HTTP server and background workers. */
+  async start(): Promise<string> {
+    const { config, log, metrics } = this;
+    const { env, file } = config;
+    this.db = await openDb(env.DATABASE_URL ?? `${config.dataDir}/pglite`, { schema: this.schema });
+    this.store = new CallStore(this.db, file.finalisation.graceSeconds);
+    this.outbox = new Outbox(this.db, file.delivery, metrics, log);
+    this.secrets = loadWebhookSecrets(config, log);
+    this.sinks = buildSinks(config, { db: this.db, metrics, log });
+
+    const deliveryLoops = this.sinks.map(
+      (sink) =>
+        new Loop(
+          `deliver:${sink.name}`,
+          async () => {
+            const { count, oldestWaitMs } = await this.outbox.due(sink.name);
+            if (count === 0) return 0;
+            // Batch: wait for a full batch or until the oldest due delivery has waited flushMs.
+            if (count < file.delivery.batchSize && oldestWaitMs < file.delivery.flushMs) return { sleepMs: file.delivery.flushMs - oldestWaitMs };
+            return this.outbox.runOnce(sink);
+          },
+          200,
+          log,
+        ),
+    );
+    const wakeDelivery = () => deliveryLoops.forEach((l) => l.wake());
+
+    const finaliser = new Finaliser({
+      db: this.db,
+      store: this.store,
+      analyser: createAnalyser(config, metrics),
+      fallbackAnalyser: createOfflineAnalyser(),
+      config,
+      sinks: this.sinks.map((s) => s.name),
+      transcriptUrl: (callId) => (env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/$/, '')}/calls/${encodeURIComponent(callId)}/transcript` : null),
+      metrics,
+      log,
+      onEnqueued: wakeDelivery,
+    });
+    const finaliseLoop = new Loop('finalise', () => finaliser.runOnce(), 250, log);
+    const gaugeLoop = new Loop(
+      'gauges',
+      async () => {
+        await this.outbox.refreshGauges();
+        const { finished, dead } = await this.outbox.deadLetterRate();
+        if (finished > 0 && dead / finished > 0.01) log.warn({ dead, finished }, 'dead letters exceed 1% of the last hour\'s deliveries');
+        return 0;
+      },
+      15_000,
+      log,
+    );
+    this.loops = [finaliseLoop, ...deliveryLoops, gaugeLoop];
+
+    const intake = new Intake(this.store, {
+      concurrency: this.db.engine === 'pglite' ? 1 : 4,
+      // A call that is ready early (transcript and recording in) should not wait for the next tick.
+      onStored: (events) => {
+        if (events.some((e) => e.call.status || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
+      },
+    });
+
+    const app = createApp({
+      metrics,
+      log,
+      ready: async () => (await this.db.query('select 1')).length === 1,
+      routers: [
+        webhookRoutes({ intake, secrets: this.secrets, metrics, log, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.MAX_BODY_BYTES }),
+        apiRoutes({ db: this.db, outbox: this.outbox, apiToken: env.API_TOKEN, onReplay: wakeDelivery }),
+      ],
+    });
+    this.server = await new Promise<Server>((resolve, reject) => {
+      const server = app.listen(env.PORT, env.HOST, () => resolve(server));
+      server.once('error', reject);
+    });
+    for (const loop of this.loops) loop.start();
+    const address = this.server.address() as AddressInfo;
+    const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    log.info({ url, engine: this.db.engine, sinks: this.sinks.map((s) => s.name) }, 'relay started');
+    return url;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections();
+    await Promise.all(this.loops.map((l) => l.stop()));
+    await Promise.all(this.sinks.map((s) => s.close?.()));
+    await this.db?.close();
+  }
+}

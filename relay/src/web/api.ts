@@ -1,0 +1,70 @@
+// The relay's JSON API: calls with their insights, redaction report, history and delivery log;
+// what the dry-run sink recorded; dead letters and their replay.
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { callDetail, CallFilter, listCalls } from '../calls/queries.ts';
+import { IngestError, parseOr400 } from '../ingest/event.ts';
+import type { Db } from '../store/db.ts';
+import type { Outbox } from '../sync/outbox.ts';
+import { safeEqual } from '../ingest/hmac.ts';
+import { z } from 'zod';
+
+export type ApiDeps = { db: Db; outbox: Outbox; apiToken: string | undefined; onReplay: () => void };
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * With API_TOKEN set, requests need `Authorization: Bearer <token>`. Without it the API holds
+ * personal data with no credential, so it answers only on the machine itself.
+ */
+export function requireApiAccess(apiToken: string | undefined) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (apiToken) {
+      const given = req.get('authorization')?.replace(/^Bearer /i, '') ?? '';
+      if (safeEqual(given, apiToken)) return next();
+      return res.status(401).json({ error: 'missing or wrong bearer token' });
+    }
+    if (LOOPBACK.has(req.socket.remoteAddress ?? '')) return next();
+    res.status(401).json({ error: 'set API_TOKEN to use the API from another machine' });
+  };
+}
+
+const Replay = z.union([z.object({ deliveryId: z.number().int().positive() }), z.object({ errorContains: z.string().min(1) }), z.object({ all: z.literal(true) })]);
+
+export function apiRoutes(deps: ApiDeps): Router {
+  const router = express.Router();
+  router.use('/api', requireApiAccess(deps.apiToken), express.json({ limit: '64kb' }));
+
+  router.get('/api/calls', async (req, res) => {
+    res.json(await listCalls(deps.db, parseOr400(CallFilter, req.query, 'query')));
+  });
+
+  router.get('/api/calls/:id', async (req, res) => {
+    const detail = await callDetail(deps.db, req.params.id);
+    if (!detail) throw new IngestError(404, `no call ${req.params.id}`);
+    res.json(detail);
+  });
+
+  router.get('/api/dry-run', async (req, res) => {
+    const callId = typeof req.query.callId === 'string' ? req.query.callId : null;
+    const rows = await deps.db.query(
+      `select id, sink, call_id as "callId", request, created_at as "createdAt" from dry_run_requests
+       where ($1::text is null or call_id = $1) order by id desc limit 200`,
+      [callId],
+    );
+    res.json({ requests: rows });
+  });
+
+  router.get('/api/dead-letters', async (req, res) => {
+    const sink = typeof req.query.sink === 'string' ? req.query.sink : undefined;
+    const errorContains = typeof req.query.error === 'string' ? req.query.error : undefined;
+    res.json({ deadLetters: await deps.outbox.deadLetters({ sink, errorContains }) });
+  });
+
+  router.post('/api/dead-letters/replay', async (req, res) => {
+    const replayed = await deps.outbox.replay(parseOr400(Replay, req.body, 'replay request'));
+    deps.onReplay();
+    res.json({ replayed });
+  });
+
+  return router;
+}

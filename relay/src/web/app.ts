@@ -1,0 +1,46 @@
+// The relay's HTTP surface: webhooks, health, metrics and the API. Route modules add to it.
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { Logger } from 'pino';
+import { IngestError } from '../ingest/event.ts';
+import type { Metrics } from '../metrics.ts';
+
+export type AppDeps = {
+  metrics: Metrics;
+  log: Logger;
+  /** Ready when the store answers; false while starting or shutting down. */
+  ready: () => Promise<boolean>;
+  routers: Router[];
+};
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await deps.ready().catch(() => false);
+    res.status(ready ? 200 : 503).json({ ready });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  for (const router of deps.routers) app.use(router);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+
+  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+    // body-parser's errors carry the status to answer: 413 for an oversized body, 400 for bad JSON.
+    const status = error instanceof IngestError ? error.status : typeof error?.status === 'number' ? error.status : 500;
+    if (status >= 500) deps.log.error({ err: (error as Error).message }, 'request failed');
+    const message = status === 413 ? 'request body too large' : status >= 500 ? 'internal error' : (error as Error).message;
+    res.status(status).json({ error: message });
+  };
+  app.use(onError);
+  return app;
+}
