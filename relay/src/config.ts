@@ -108,6 +108,10 @@ export const Env = z.object({
   PUBLIC_URL: url,
   DATA_DIR: z.string().default('.data'),
   DATABASE_URL: optional,
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+    .optional(),
   RELAY_CONFIG: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: intFrom(1_000_000),

@@ -29,8 +29,6 @@ import { webhookRoutes } from './web/webhooks.ts';
 export type RelayOptions = {
   config: Config;
   log?: Logger;
-  /** Test hook: a schema of its own on a shared PostgreSQL. */
-  schema?: string;
 };
 
 export class Relay {
@@ -44,19 +42,17 @@ export class Relay {
   secrets!: WebhookSecrets;
   server: Server | undefined;
   private loops: Loop[] = [];
-  private readonly schema: string | undefined;
 
   constructor(options: RelayOptions) {
     this.config = options.config;
     this.log = options.log ?? createLogger(options.config.env.LOG_LEVEL);
-    this.schema = options.schema;
   }
 
   /** Opens the store and starts the HTTP server and background workers. */
   async start(): Promise<string> {
     const { config, log, metrics } = this;
     const { env, file } = config;
-    this.db = await openDb(env.DATABASE_URL ?? `${config.dataDir}/pglite`, { schema: this.schema });
+    this.db = await openDb(env.DATABASE_URL ?? `${config.dataDir}/pglite`, { schema: env.DATABASE_SCHEMA });
     this.store = new CallStore(this.db, file.finalisation.graceSeconds);
     this.outbox = new Outbox(this.db, file.delivery, metrics, log);
     this.secrets = loadWebhookSecrets(config, log);
