@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import twilio from 'twilio';
-import { startChild } from './child.ts';
+import { startChild } from '../test/support/child.ts';
 import { runLoad, type LoadResult, type PreparedRequest } from './load.ts';
 
 const TOKEN = 'bench-auth-token-0123456789abcdef';
