@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { Analyser, AnalysisResult } from '../analysis/analyser.ts';
 import type { Config } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
+import { atRest } from '../privacy/at-rest.ts';
+import { consentFor } from '../privacy/consent.ts';
 import type { Db } from '../store/db.ts';
 import { Outbox } from '../sync/outbox.ts';
 import type { SinkName } from '../sync/sink.ts';
@@ -43,8 +45,7 @@ export class Finaliser {
 
   /** Whether the call may keep and send text: agents that require consent need it recorded. */
   consentGiven(call: CallRow): boolean {
-    const agent = call.agent_id ? this.deps.config.file.agents[call.agent_id] : undefined;
-    return agent?.requireConsent ? call.consent === true : call.consent !== false;
+    return consentFor(this.deps.config.file, call.agent_id, call.consent).keepText;
   }
 
   private async finalise(call: CallRow): Promise<void> {
@@ -69,7 +70,7 @@ export class Finaliser {
         const updated = await sql.query(
           `update calls set stage = 'analysed', analysis = $2, lease_until = null, last_error = null, updated_at = now()
            where id = $1 and stage = 'completed' returning id`,
-          [call.id, JSON.stringify(result)],
+          [call.id, JSON.stringify(atRest(db).analysis(result))],
         );
         if (updated.length === 0) return false;
         if (!consent) {
@@ -77,7 +78,7 @@ export class Finaliser {
           await sql.query(`delete from call_events where call_id = $1 and event = 'transcript:content'`, [call.id]);
           await sql.query(`update call_events set payload = payload - 'transcript' where call_id = $1`, [call.id]);
         }
-        await Outbox.enqueue(sql, snapshot, this.deps.sinks, call.ended_at);
+        await Outbox.enqueue(sql, snapshot, this.deps.sinks, call.ended_at, atRest(db));
         await sql.query('insert into call_history (call_id, stage, detail) values ($1, $2, $3)', [
           call.id,
           'analysed',

@@ -1,6 +1,7 @@
 // Read models for the API and the console: one call in full, and filtered pages of calls.
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
+import { atRest } from '../privacy/at-rest.ts';
 
 export const CallFilter = z.object({
   agent: z.string().optional(),
@@ -69,7 +70,7 @@ export async function listCalls(db: Db, filter: CallFilter): Promise<{ calls: Ca
       durationSeconds: r.duration_seconds as number | null,
       intent: r.intent as string | null,
       disposition: r.disposition as string | null,
-      callerName: r.caller_name as string | null,
+      callerName: atRest(db).openText(r.caller_name as string | null),
       syncStatus: r.sync_status as string,
       createdAt: r.created_at as Date,
     })),
@@ -77,8 +78,10 @@ export async function listCalls(db: Db, filter: CallFilter): Promise<{ calls: Ca
 }
 
 export async function callDetail(db: Db, callId: string) {
-  const [call] = await db.query<Record<string, unknown>>('select * from calls where id = $1', [callId]);
-  if (!call) return undefined;
+  const [stored] = await db.query<Record<string, unknown>>('select * from calls where id = $1', [callId]);
+  if (!stored) return undefined;
+  const fields = atRest(db);
+  const call: Record<string, unknown> = { ...stored, from_number: fields.openText(stored.from_number), to_number: fields.openText(stored.to_number), recording_url: fields.openText(stored.recording_url) };
   const history = await db.query('select at, stage, detail from call_history where call_id = $1 order by id', [callId]);
   const deliveries = await db.query<Record<string, unknown>>(
     `select id, sink, event_type, status, attempts, last_error, created_at, delivered_at, next_attempt_at from deliveries where call_id = $1 order by id`,
@@ -89,7 +92,7 @@ export async function callDetail(db: Db, callId: string) {
      join deliveries d on d.id = a.delivery_id where d.call_id = $1 order by a.id`,
     [callId],
   );
-  const analysis = call.analysis as { insights?: unknown; source?: string; redaction?: unknown; usage?: unknown; redactedTranscript?: unknown } | null;
+  const analysis = fields.openAnalysis(call.analysis) as { insights?: unknown; source?: string; redaction?: unknown; usage?: unknown; redactedTranscript?: unknown } | null;
   return {
     id: call.id as string,
     provider: call.provider as string,

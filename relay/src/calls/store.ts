@@ -3,6 +3,7 @@ import type { Db, Sql } from '../store/db.ts';
 import { statusRank, TERMINAL_RANK, type IngestEvent, type StreamedTurn } from '../ingest/event.ts';
 import type { Turn } from './model.ts';
 import type { VendorAnalysis } from '../ingest/event.ts';
+import { atRest } from '../privacy/at-rest.ts';
 
 export type CallRow = {
   id: string;
@@ -86,23 +87,24 @@ export class CallStore {
     const inserted = await sql.query(
       `insert into call_events (call_id, event, sequence, provider, payload) values ($1, $2, $3, $4, $5)
        on conflict do nothing returning 1`,
-      [event.callId, event.event, event.sequence, event.provider, JSON.stringify(event)],
+      [event.callId, event.event, event.sequence, event.provider, JSON.stringify(atRest(this.db).event(event))],
     );
     if (inserted.length === 0) return 'duplicate';
     const c = event.call;
+    const fields = atRest(this.db);
     const [row] = await sql.query<{ stage: string; prev_stage: string | null }>(MERGE, [
       event.callId,
       event.provider,
       c.agentId ?? null,
       c.direction ?? null,
-      c.from ?? null,
-      c.to ?? null,
+      fields.text(c.from ?? null),
+      fields.text(c.to ?? null),
       c.status ?? null,
       c.status ? statusRank[c.status] : -1,
       c.startedAt ?? null,
       c.endedAt ?? null,
       c.durationSeconds ?? null,
-      c.recordingUrl ?? null,
+      fields.text(c.recordingUrl ?? null),
       c.consent ?? null,
       c.transcriptDone ?? false,
       c.recordingDone ?? false,
@@ -118,7 +120,7 @@ export class CallStore {
 
   async get(callId: string): Promise<CallRow | undefined> {
     const [row] = await this.db.query<CallRow>('select * from calls where id = $1', [callId]);
-    return row;
+    return row && atRest(this.db).callRow(row);
   }
 
   async history(callId: string): Promise<{ at: Date; stage: string; detail: string | null }[]> {
@@ -127,7 +129,7 @@ export class CallStore {
 
   /** Takes calls whose finalisation is due, leasing them so another instance leaves them alone. */
   async claimDue(limit: number, leaseSeconds: number): Promise<CallRow[]> {
-    return this.db.query<CallRow>(
+    const rows = await this.db.query<CallRow>(
       `update calls set lease_until = now() + make_interval(secs => $2::float8), finalise_attempts = finalise_attempts + 1
        where id in (select id from calls where stage = 'completed' and finalise_after <= now()
                     and (lease_until is null or lease_until < now())
@@ -135,6 +137,7 @@ export class CallStore {
        returning *`,
       [limit, leaseSeconds],
     );
+    return rows.map((row) => atRest(this.db).callRow(row));
   }
 
   /** The transcript: the platform's whole one if it sent it, else the streamed utterances in order. */
@@ -147,7 +150,8 @@ export class CallStore {
     let whole: Turn[] | null = null;
     let vendor: VendorAnalysis | null = null;
     const streamed: StreamedTurn[] = [];
-    for (const { payload } of rows) {
+    for (const { payload: stored } of rows) {
+      const payload = atRest(this.db).openEvent(stored);
       if (payload.transcript) whole = payload.transcript;
       if (payload.vendor) vendor = payload.vendor;
       if (payload.turn) streamed.push(payload.turn);

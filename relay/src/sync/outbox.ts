@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Db, Sql } from '../store/db.ts';
 import type { RelayFile } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
+import { atRest, type FieldCipher } from '../privacy/at-rest.ts';
 import type { DeliveryItem, DeliveryOutcome, Sink, SinkName } from './sink.ts';
 import { CallSnapshot } from './snapshot.ts';
 
@@ -35,13 +36,16 @@ export class Outbox {
     this.log = log;
   }
 
-  /** Called inside the finalising transaction; a second enqueue of the same call and sink is a no-op. */
-  static async enqueue(sql: Sql, snapshot: CallSnapshot, sinks: SinkName[], callEndedAt: Date | null): Promise<void> {
+  /**
+   * Called inside the finalising transaction; a second enqueue of the same call and sink is a no-op.
+   * `fields` is the store's at-rest cipher (`atRest(db)`): the snapshot is stored sealed.
+   */
+  static async enqueue(sql: Sql, snapshot: CallSnapshot, sinks: SinkName[], callEndedAt: Date | null, fields?: FieldCipher): Promise<void> {
     for (const sink of sinks) {
       await sql.query(
         `insert into deliveries (call_id, sink, event_type, snapshot, call_ended_at) values ($1, $2, $3, $4, $5)
          on conflict (call_id, sink, event_type) do nothing`,
-        [snapshot.callId, sink, snapshot.eventType, JSON.stringify(snapshot), callEndedAt],
+        [snapshot.callId, sink, snapshot.eventType, JSON.stringify(fields ? fields.json(snapshot) : snapshot), callEndedAt],
       );
     }
   }
@@ -67,7 +71,7 @@ export class Outbox {
     );
     return rows
       .sort((a, b) => Number(a.id) - Number(b.id))
-      .map((r) => ({ deliveryId: String(r.id), attempt: r.attempts, snapshot: CallSnapshot.parse(r.snapshot), callEndedAt: r.call_ended_at }));
+      .map((r) => ({ deliveryId: String(r.id), attempt: r.attempts, snapshot: CallSnapshot.parse(atRest(this.db).openJson(r.snapshot)), callEndedAt: r.call_ended_at }));
   }
 
   /** Records each outcome: delivered, rescheduled with backoff, or dead-lettered. */
