@@ -35,7 +35,7 @@ export class ApiBudget {
     const ceiling = usage.limit * (1 - this.reserve);
     let next = now;
     if (usage.used >= ceiling) next = now + this.pauseMs;
-    else if (usage.used >= usage.limit * this.slowAt) next = now + DAY_MS / (ceiling - usage.used);
+    else if (usage.used >= usage.limit * this.slowAt) next = now + Math.ceil(DAY_MS / (ceiling - usage.used));
     // A pause the org asked for (REQUEST_LIMIT_EXCEEDED, Retry-After) is never shortened.
     this.nextRequestAt = Math.max(this.nextRequestAt, next);
   }
