@@ -51,7 +51,7 @@ test('1,000 calls through an org failing a third of requests: each call publishe
         assert.equal(delivered.has(entry.item.snapshot.callId), false);
         delivered.add(entry.item.snapshot.callId);
       } else {
-        next.push({ item: { ...entry.item, attempt: entry.item.attempt + 1 }, dueAt: clock.now + (outcome.retryAfterMs ?? 1_000) });
+        next.push({ item: { ...entry.item, attempt: entry.item.attempt + 1 }, dueAt: clock.now + ((outcome.status === 'retry' ? outcome.retryAfterMs : undefined) ?? 1_000) });
       }
     }
     queue = next;

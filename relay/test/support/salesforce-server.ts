@@ -103,6 +103,8 @@ export class SalesforceServer {
   readonly faults: PublishFault[] = [];
   /** Chooses a fault for the nth publish request (1-based) when the queue is empty. */
   faultFor: ((n: number) => PublishFault | null) | null = null;
+  /** Sees each publish request's path and parsed body as it arrives. */
+  onPublishBody: ((path: string, body: unknown) => void) | null = null;
   apiUsage: { used: number; limit: number };
   readonly fields: DescribedField[];
   private readonly options: SalesforceServerOptions;
@@ -161,7 +163,7 @@ export class SalesforceServer {
       this.requests.refused += 1;
       return this.json(res, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     }
-    if (req.method === 'POST' && api[1] === 'composite/sobjects') return this.publish(body, res);
+    if (req.method === 'POST' && api[1] === 'composite/sobjects') return this.publish(path, body, res);
     if (req.method === 'GET' && api[1] === 'sobjects/Call_Event__e/describe') {
       this.requests.describe += 1;
       if (this.options.noEventObject) return this.json(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
@@ -221,7 +223,7 @@ export class SalesforceServer {
     return null;
   }
 
-  private publish(body: string, res: ServerResponse): void {
+  private publish(path: string, body: string, res: ServerResponse): void {
     this.requests.publish += 1;
     const fault = this.faults.shift() ?? this.faultFor?.(this.requests.publish) ?? null;
     if (fault?.kind === 'timeout') return; // the client gives up; the socket closes with the server
@@ -245,6 +247,7 @@ export class SalesforceServer {
     } catch {
       return this.json(res, 400, [{ errorCode: 'JSON_PARSER_ERROR', message: 'Unexpected character in the request body' }]);
     }
+    this.onPublishBody?.(path, parsed);
     if (!Array.isArray(parsed.records)) return this.json(res, 400, [{ errorCode: 'INVALID_FIELD', message: 'records is required' }]);
     if (parsed.records.length > 200) {
       return this.json(res, 400, [{ errorCode: 'EXCEEDED_ID_LIMIT', message: 'record limit reached. cannot submit more than 200 records into this call' }]);

@@ -11,7 +11,7 @@ export type SalesforceCredentials =
   | { flow: 'jwt'; loginUrl: string; clientId: string; username: string; privateKey: string }
   | { flow: 'client_credentials'; loginUrl: string; clientId: string; clientSecret: string };
 
-type SalesforceEnv = Pick<Env, 'SF_LOGIN_URL' | 'SF_CLIENT_ID' | 'SF_CLIENT_SECRET' | 'SF_USERNAME' | 'SF_PRIVATE_KEY' | 'SF_PRIVATE_KEY_FILE'>;
+type SalesforceEnv = Partial<Pick<Env, 'SF_LOGIN_URL' | 'SF_CLIENT_ID' | 'SF_CLIENT_SECRET' | 'SF_USERNAME' | 'SF_PRIVATE_KEY' | 'SF_PRIVATE_KEY_FILE'>>;
 
 const GENERIC_LOGIN_HOSTS = new Set(['login.salesforce.com', 'test.salesforce.com']);
 
