@@ -31,6 +31,7 @@ export async function harness(
     timeoutMs?: number;
     integration?: unknown;
     batchSize?: number;
+    maxRequestBytes?: number;
   } = {},
 ): Promise<Harness> {
   const server = await startSalesforceServer({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, username: USERNAME, publicKey: keys.publicKey, ...options.server });
@@ -45,6 +46,7 @@ export async function harness(
     integration: RelayFile.parse({ integrations: { salesforce: options.integration ?? {} } }).integrations.salesforce,
     log: pino({ level: 'silent' }),
     batchSize: options.batchSize,
+    maxRequestBytes: options.maxRequestBytes,
     now: () => clock.now,
   });
   return { server, sink, metrics, clock, close: () => server.close() };

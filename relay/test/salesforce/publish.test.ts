@@ -37,6 +37,27 @@ describe('publishing Call_Event__e through sObject Collections', () => {
     assert.equal(server.requests.publish, 2);
   });
 
+  test('calls with long transcripts are split so no request body passes the size cap', async () => {
+    const { server, sink } = await start({ integration: { policy: { transcript: true } }, maxRequestBytes: 120_000 });
+    const sizes: number[] = [];
+    server.onPublishBody = (_, body) => sizes.push(Buffer.byteLength(JSON.stringify(body), 'utf8'));
+    const turns = Array.from({ length: 400 }, (_, i) => ({ speaker: 'caller' as const, text: `I need to move my appointment, number ${i}.`.repeat(3), startMs: i }));
+    const outcomes = await sink.deliver(items(snapshots(10, { transcript: turns })));
+    assert.deepEqual(statuses(outcomes), Array(10).fill('delivered'));
+    assert.ok(sizes.length >= 3, `${sizes.length} requests`);
+    for (const size of sizes) assert.ok(size <= 120_000 + 1_000, `${size} bytes`);
+    assert.equal(server.events.length, 10);
+  });
+
+  test('after a request the org could not take, the rest of the batch waits for its retry', async () => {
+    const { server, sink } = await start({ batchSize: 10, timeoutMs: 150 });
+    server.faults.push({ kind: 'timeout' });
+    const outcomes = await sink.deliver(items(snapshots(30)));
+    assert.deepEqual(statuses(outcomes), Array(30).fill('retry'));
+    assert.match(errorOf(outcomes[29]), /not sent after an earlier request failed \(Salesforce request failed: no answer/);
+    assert.equal(server.requests.publish, 1, 'one timeout, not three');
+  });
+
   test('the event sent is the call after the integration\'s policy', async () => {
     const { server, sink } = await start({ integration: { policy: { metadataOnly: true } } });
     await sink.deliver(items([snapshot()]));

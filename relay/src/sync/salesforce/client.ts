@@ -45,7 +45,9 @@ export class SalesforceClient {
   constructor(options: SalesforceClientOptions) {
     this.credentials = options.credentials;
     this.apiVersion = options.apiVersion;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    // Short enough that a token request, a publish, a refresh and its repeat all end within
+    // the outbox's 60-second lease, so no other worker claims a batch still in flight.
+    this.timeoutMs = options.timeoutMs ?? 12_000;
     this.metrics = options.metrics;
   }
 

@@ -14,6 +14,13 @@ import { SalesforceClient, SalesforceTransportError } from './client.ts';
 import { ApiErrors, COLLECTIONS_MAX_RECORDS, SaveResults, collectionsRequest, recordOutcome, retryAfterMs } from './collections.ts';
 import { salesforceCredentials } from './credentials.ts';
 
+/**
+ * A request is also closed once its body reaches this size. Events are about 2 KB, so 200 fit
+ * easily; only full transcripts (up to several hundred KB each) make a request split, keeping
+ * any one upload small enough to finish well inside the request timeout.
+ */
+const MAX_REQUEST_BYTES = 6_000_000;
+
 /** When the org says REQUEST_LIMIT_EXCEEDED without a Retry-After. */
 const REQUEST_LIMIT_PAUSE_MS = 15 * 60_000;
 
@@ -23,11 +30,30 @@ export type SalesforceSinkOptions = {
   log: Logger;
   /** Records per request, at most 200. */
   batchSize?: number;
+  maxRequestBytes?: number;
   budget?: ApiBudgetOptions;
   now?: () => number;
 };
 
-type Prepared = { index: number; event: CallEvent };
+type Prepared = { index: number; event: CallEvent; bytes: number };
+
+/** Consecutive groups of at most `size` records and about `maxBytes` of body each. */
+function chunks(prepared: Prepared[], size: number, maxBytes: number): Prepared[][] {
+  const groups: Prepared[][] = [];
+  let current: Prepared[] = [];
+  let bytes = 0;
+  for (const p of prepared) {
+    if (current.length > 0 && (current.length === size || bytes + p.bytes > maxBytes)) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(p);
+    bytes += p.bytes;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
 
 export class SalesforceSink implements Sink {
   readonly name = 'salesforce' as const;
@@ -35,6 +61,7 @@ export class SalesforceSink implements Sink {
   private readonly integration: Integration;
   private readonly log: Logger;
   private readonly batchSize: number;
+  private readonly maxRequestBytes: number;
   private readonly budget: ApiBudget;
   private readonly now: () => number;
 
@@ -43,6 +70,7 @@ export class SalesforceSink implements Sink {
     this.integration = options.integration;
     this.log = options.log;
     this.batchSize = Math.min(options.batchSize ?? COLLECTIONS_MAX_RECORDS, COLLECTIONS_MAX_RECORDS);
+    this.maxRequestBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
     this.budget = new ApiBudget(options.budget);
     this.now = options.now ?? Date.now;
   }
@@ -63,26 +91,34 @@ export class SalesforceSink implements Sink {
     for (const [index, item] of items.entries()) {
       try {
         const policy = policyFor(this.integration, item.snapshot.agentId);
-        prepared.push({ index, event: toCallEvent(applyPolicy(item.snapshot, policy)) });
+        const event = toCallEvent(applyPolicy(item.snapshot, policy));
+        prepared.push({ index, event, bytes: Buffer.byteLength(JSON.stringify(event), 'utf8') });
       } catch (error) {
         if (!(error instanceof CallEventError)) throw error;
         // The same snapshot would fail the same way on every try.
         outcomes[index] = { status: 'failed', error: error.message };
       }
     }
-    for (let start = 0; start < prepared.length; start += this.batchSize) {
-      const chunk = prepared.slice(start, start + this.batchSize);
+    // After a request the org could not take (no answer, 5xx, limits), the rest of this batch
+    // waits for the retry instead of each spending its own timeout against an org in trouble.
+    let trouble: string | null = null;
+    for (const chunk of chunks(prepared, this.batchSize, this.maxRequestBytes)) {
       const wait = this.budget.waitMs(this.now());
-      const results: DeliveryOutcome[] =
-        wait > 0
-          ? chunk.map(() => ({ status: 'retry', error: 'holding off to keep within the org\'s API allocation', retryAfterMs: wait }))
-          : await this.publish(chunk.map((p) => p.event));
+      let results: DeliveryOutcome[];
+      if (wait > 0) results = chunk.map(() => ({ status: 'retry', error: 'holding off to keep within the org\'s API allocation', retryAfterMs: wait }));
+      else if (trouble) results = chunk.map(() => ({ status: 'retry', error: `not sent after an earlier request failed (${trouble})` }));
+      else {
+        const published = await this.publish(chunk.map((p) => p.event));
+        results = published.outcomes;
+        trouble = published.trouble;
+      }
       chunk.forEach((p, i) => (outcomes[p.index] = results[i]!));
     }
     return outcomes;
   }
 
-  private async publish(events: CallEvent[]): Promise<DeliveryOutcome[]> {
+  /** Per-record outcomes, and what went wrong with the org if the request as a whole failed for a passing reason. */
+  private async publish(events: CallEvent[]): Promise<{ outcomes: DeliveryOutcome[]; trouble: string | null }> {
     const all = (outcome: DeliveryOutcome) => events.map(() => outcome);
     const request = collectionsRequest(this.client.apiVersion, events);
     let response;
@@ -91,7 +127,7 @@ export class SalesforceSink implements Sink {
     } catch (error) {
       if (error instanceof SalesforceTransportError || error instanceof SalesforceAuthError) {
         this.log.warn({ sink: this.name, records: events.length, error: error.message }, 'salesforce publish did not complete');
-        return all({ status: 'retry', error: error.message });
+        return { outcomes: all({ status: 'retry', error: error.message }), trouble: error.message };
       }
       throw error;
     } finally {
@@ -102,9 +138,9 @@ export class SalesforceSink implements Sink {
       const results = SaveResults.safeParse(response.body);
       if (!results.success || results.data.length !== events.length) {
         // Which records were taken is unknown; publishing them again is safe because the org upserts by call id.
-        return all({ status: 'retry', error: `unreadable sObject Collections answer (${events.length} records sent)` });
+        return { outcomes: all({ status: 'retry', error: `unreadable sObject Collections answer (${events.length} records sent)` }), trouble: null };
       }
-      return results.data.map(recordOutcome);
+      return { outcomes: results.data.map(recordOutcome), trouble: null };
     }
 
     const errors = ApiErrors.safeParse(response.body);
@@ -116,14 +152,14 @@ export class SalesforceSink implements Sink {
     if (first?.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
       const pause = after ?? REQUEST_LIMIT_PAUSE_MS;
       this.budget.pause(pause, this.now());
-      return all({ status: 'retry', error, retryAfterMs: pause });
+      return { outcomes: all({ status: 'retry', error, retryAfterMs: pause }), trouble: error };
     }
     if (response.status === 401 || response.status === 429 || response.status >= 500) {
       if (after !== undefined) this.budget.pause(after, this.now());
-      return all({ status: 'retry', error, ...(after !== undefined ? { retryAfterMs: after } : {}) });
+      return { outcomes: all({ status: 'retry', error, ...(after !== undefined ? { retryAfterMs: after } : {}) }), trouble: error };
     }
     // 400 (INVALID_FIELD, JSON_PARSER_ERROR...), 403 without a limit, 404: the request itself is wrong for this org.
-    return all({ status: 'failed', error });
+    return { outcomes: all({ status: 'failed', error }), trouble: null };
   }
 }
 
