@@ -75,9 +75,11 @@ export const RelayFile = z
     retention: z
       .object({
         transcriptDays: z.number().int().min(1).default(90),
+        /** On deleting a call, also send each CRM that received it a redaction event to clear the transcript. */
+        redactCrmsOnDelete: z.boolean().default(false),
       })
       .strict()
-      .default({ transcriptDays: 90 }),
+      .default({ transcriptDays: 90, redactCrmsOnDelete: false }),
     integrations: z
       .object({
         salesforce: Integration.default(Integration.parse({})),

@@ -19,11 +19,18 @@ import { Loop } from './loop.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { loadWebhookSecrets, type WebhookSecrets } from './secrets.ts';
 import { openDb, type Db } from './store/db.ts';
+import { protectAtRest } from './privacy/at-rest.ts';
+import { privacyApiRoutes } from './privacy/api-routes.ts';
+import { loadDataProtection, type DataProtection } from './privacy/protection.ts';
+import { purgeAllExpired } from './privacy/retention.ts';
 import { Outbox } from './sync/outbox.ts';
 import type { Sink } from './sync/sink.ts';
 import { buildSinks } from './sync/sinks.ts';
 import { apiRoutes } from './web/api.ts';
 import { createApp } from './web/app.ts';
+import { operatorFromEnv } from './web/console/auth.ts';
+import { consoleRoutes } from './web/console/routes.ts';
+import { transcriptPageRoutes } from './web/transcript-page.ts';
 import { webhookRoutes } from './web/webhooks.ts';
 
 export type RelayOptions = {
@@ -40,6 +47,7 @@ export class Relay {
   outbox!: Outbox;
   sinks: Sink[] = [];
   secrets!: WebhookSecrets;
+  protection!: DataProtection;
   server: Server | undefined;
   private loops: Loop[] = [];
 
@@ -53,6 +61,9 @@ export class Relay {
     const { config, log, metrics } = this;
     const { env, file } = config;
     this.db = await openDb(env.DATABASE_URL ?? `${config.dataDir}/pglite`, { schema: env.DATABASE_SCHEMA });
+    // Personal fields are sealed from the first write on.
+    this.protection = loadDataProtection(config, log);
+    protectAtRest(this.db, this.protection.keys);
     this.store = new CallStore(this.db, file.finalisation.graceSeconds);
     this.outbox = new Outbox(this.db, file.delivery, metrics, log);
     this.secrets = loadWebhookSecrets(config, log);
@@ -82,7 +93,7 @@ export class Relay {
       fallbackAnalyser: createOfflineAnalyser(),
       config,
       sinks: this.sinks.map((s) => s.name),
-      transcriptUrl: (callId) => (env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/$/, '')}/calls/${encodeURIComponent(callId)}/transcript` : null),
+      transcriptUrl: (callId) => (env.PUBLIC_URL ? this.protection.links.url(env.PUBLIC_URL, callId) : null),
       metrics,
       log,
       onEnqueued: wakeDelivery,
@@ -99,7 +110,17 @@ export class Relay {
       15_000,
       log,
     );
-    this.loops = [finaliseLoop, ...deliveryLoops, gaugeLoop];
+    const retentionLoop = new Loop(
+      'retention',
+      async () => {
+        const purged = await purgeAllExpired(this.db, file.retention.transcriptDays);
+        if (purged > 0) log.info({ purged, transcriptDays: file.retention.transcriptDays }, 'retention purged transcripts and recordings');
+        return 0;
+      },
+      3_600_000,
+      log,
+    );
+    this.loops = [finaliseLoop, ...deliveryLoops, gaugeLoop, retentionLoop];
 
     const intake = new Intake(this.store, {
       concurrency: this.db.engine === 'pglite' ? 1 : 4,
@@ -116,6 +137,22 @@ export class Relay {
       routers: [
         webhookRoutes({ intake, secrets: this.secrets, metrics, log, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.MAX_BODY_BYTES }),
         apiRoutes({ db: this.db, outbox: this.outbox, apiToken: env.API_TOKEN, onReplay: wakeDelivery }),
+        privacyApiRoutes({ db: this.db, keys: this.protection.keys, file, apiToken: env.API_TOKEN, log, onEnqueued: wakeDelivery }),
+        transcriptPageRoutes({ db: this.db, links: this.protection.links, file, metrics, log }),
+        consoleRoutes({
+          db: this.db,
+          outbox: this.outbox,
+          sinks: this.sinks.map((s) => s.name),
+          file,
+          metrics,
+          links: this.protection.links,
+          keys: this.protection.keys,
+          onReplay: wakeDelivery,
+          operator: operatorFromEnv(env),
+          sessions: this.protection.sessions,
+          secureCookies: env.PUBLIC_URL?.startsWith('https:') ?? false,
+          log,
+        }),
       ],
     });
     this.server = await new Promise<Server>((resolve, reject) => {

@@ -1,0 +1,27 @@
+// The console, mounted under /console: assets and sign-in open, everything else behind a session.
+import express, { type Router } from 'express';
+import type { Logger } from 'pino';
+import { consoleAuth, type Operator } from './auth.ts';
+import { assetRoutes } from './assets.ts';
+import { consolePages, type PagesDeps } from './pages.ts';
+import type { SessionSigner } from '../../privacy/sessions.ts';
+import type { LoginLimiter } from '../../privacy/login-limiter.ts';
+
+export type ConsoleDeps = PagesDeps & {
+  operator: Operator | undefined;
+  sessions: SessionSigner;
+  /** Secure cookies when the relay is reached over https (PUBLIC_URL). */
+  secureCookies: boolean;
+  log: Logger;
+  limiter?: LoginLimiter;
+};
+
+export function consoleRoutes(deps: ConsoleDeps): Router {
+  const router = express.Router();
+  const auth = consoleAuth(deps);
+  router.use(assetRoutes());
+  router.use(auth.router);
+  router.use('/console', auth.requireOperator);
+  router.use(consolePages(deps));
+  return router;
+}
