@@ -76,7 +76,7 @@ function problem(field: DescribedField, value: unknown): Problem | null {
     case 'string':
     case 'textarea':
       if (typeof value !== 'string') return bad('INVALID_TYPE_ON_FIELD_IN_RECORD', `${field.name}: value not of required type`);
-      return value.length > (field.length ?? 0) ? bad('STRING_TOO_LONG', `${field.name}: data value too large`) : null;
+      return value.length > (field.length ?? 0) ? bad('STRING_TOO_LONG', `${field.name}: data value too large: ${value} (max length=${field.length})`) : null;
     case 'double': {
       const digits = (field.precision ?? 18) - (field.scale ?? 0);
       if (typeof value !== 'number') return bad('INVALID_TYPE_ON_FIELD_IN_RECORD', `${field.name}: value not of required type`);

@@ -51,8 +51,12 @@ const TRANSIENT_RECORD_CODES = new Set([
 /** Hourly publishing allocations refill within the hour; try again well before that. */
 const LIMIT_EXCEEDED_RETRY_MS = 5 * 60_000;
 
+/**
+ * Status codes and field names only: Salesforce's record messages quote the refused value
+ * ("data value too large: <the caller's name>"), and this text ends up in logs and dead letters.
+ */
 function describeErrors(errors: z.infer<typeof RecordError>[]): string {
-  return errors.map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` (${e.fields.join(', ')})` : ''}`).join('; ') || 'refused without an error';
+  return errors.map((e) => `${e.statusCode}${e.fields?.length ? ` (${e.fields.join(', ')})` : ''}`).join('; ') || 'refused without an error';
 }
 
 export function recordOutcome(result: SaveResult): DeliveryOutcome {

@@ -145,7 +145,8 @@ export class SalesforceSink implements Sink {
 
     const errors = ApiErrors.safeParse(response.body);
     const first = errors.success ? errors.data[0] : undefined;
-    const error = `HTTP ${response.status}${first ? ` ${first.errorCode}: ${first.message}` : ''}`;
+    // Request-level messages name fields and limits; they are cut short in case one echoes the body.
+    const error = `HTTP ${response.status}${first ? ` ${first.errorCode}: ${first.message.slice(0, 300)}` : ''}`;
     const after = retryAfterMs(response.headers.get('retry-after'), this.now());
     this.log.warn({ sink: this.name, status: response.status, errorCode: first?.errorCode, records: events.length }, 'salesforce publish refused');
 
