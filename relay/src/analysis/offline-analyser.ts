@@ -1,0 +1,94 @@
+// The analyser that needs no key and no network: rules over the redacted transcript. It is
+// what the relay runs out of the box and what it falls back to when a model keeps failing, so
+// it has to produce insights a rep can use: who called, why, how it ended, what to do next.
+// Its confidences are capped (OFFLINE_CAP) and every result says source 'offline'.
+import type { AnalysisInput, AnalysisResult, Analyser } from './analyser.ts';
+import { Insights } from './insights.ts';
+import { callerIdentity } from './offline/caller.ts';
+import { classifyDisposition, classifyIntent } from './offline/classify.ts';
+import { followUpFor, pipelineStageFor, tagsFor } from './offline/follow-up.ts';
+import { summarise } from './offline/summary.ts';
+import { redactTranscript, type RedactedTranscript } from './redact.ts';
+
+export type OfflineOptions = {
+  /** Whether the transcript handed on to CRMs is the redacted one (config redaction.inTranscript). */
+  redactTranscript: boolean;
+};
+
+/** Names and emails go back in (the CRM receives them anyway); numbers and addresses stay out. */
+function restoreContact(redacted: RedactedTranscript, text: string): string {
+  return text.replace(/\[(?:NAME|EMAIL)_\d+\]/g, (p) => redacted.valueOf(p) ?? p);
+}
+
+export function analyseOffline(input: AnalysisInput, redacted: RedactedTranscript = redactTranscript(input.transcript)): Insights {
+  const turns = redacted.turns;
+  const reference = input.startedAt ? new Date(input.startedAt) : new Date();
+  const vendorText = input.vendor?.summary ?? null;
+  const intent = classifyIntent(turns, vendorText);
+  const disposition = classifyDisposition(turns, intent, vendorText);
+  const caller = callerIdentity(input.transcript, redacted);
+  const tags = tagsFor(turns, disposition.value);
+  const evidence = disposition.evidence.get(disposition.value) ?? null;
+  const firstName = caller.name && caller.nameConfidence >= 0.5 ? caller.name : null;
+  const followUp = followUpFor(turns, disposition.value, evidence?.turn ?? null, reference, firstName);
+  const asked = intent.evidence.get(intent.value) ?? null;
+  const spoken = turns.some((t) => t.speaker === 'caller' && t.text.trim() !== '');
+  const summary = summarise({
+    intent: intent.value,
+    disposition: disposition.value,
+    askedSentence: asked ? restoreContact(redacted, asked.sentence) : null,
+    said: evidence ? { sentence: restoreContact(redacted, evidence.sentence), speaker: turns[evidence.turn]!.speaker } : null,
+    followUp,
+    empty: !spoken,
+  });
+  const qualification = disposition.value === 'qualified' || intent.value === 'sales_inquiry' ? qualificationNotes(turns, redacted) : null;
+  return Insights.parse({
+    callerName: caller.name,
+    callerNameConfidence: caller.nameConfidence,
+    callerEmail: caller.email,
+    intent: intent.value,
+    intentConfidence: intent.confidence,
+    disposition: disposition.value,
+    dispositionConfidence: disposition.confidence,
+    summary,
+    nextAction: followUp.nextAction,
+    nextActionDue: followUp.nextActionDue,
+    tags,
+    pipelineStage: pipelineStageFor(intent.value, disposition.value, tags),
+    appointmentTime: followUp.appointmentTime,
+    qualificationNotes: qualification,
+  });
+}
+
+/** Caller sentences about budget, size, timing or what they use now: what a salesperson asks first. */
+function qualificationNotes(turns: RedactedTranscript['turns'], redacted: RedactedTranscript): string | null {
+  const notes: string[] = [];
+  for (const turn of turns) {
+    if (turn.speaker !== 'caller') continue;
+    for (const sentence of turn.text.split(/(?<=[.!?])\s+/)) {
+      if (/\b(budget|\$\d|dollars|square (feet|foot)|sq ?ft|users|seats|employees|locations|units|rooms|by (next|the end)|this (month|week|year)|currently (use|using|have)|timeline|asap|how soon)\b/i.test(sentence)) {
+        notes.push(restoreContact(redacted, sentence.trim()));
+      }
+    }
+  }
+  return notes.length ? notes.slice(0, 4).join(' ') : null;
+}
+
+export class OfflineAnalyser implements Analyser {
+  private readonly options: OfflineOptions;
+
+  constructor(options: OfflineOptions) {
+    this.options = options;
+  }
+
+  async analyse(input: AnalysisInput): Promise<AnalysisResult> {
+    const redacted = redactTranscript(input.transcript);
+    return {
+      insights: analyseOffline(input, redacted),
+      source: 'offline',
+      redaction: redacted.report,
+      redactedTranscript: this.options.redactTranscript ? redacted.turns : input.transcript,
+      usage: null,
+    };
+  }
+}

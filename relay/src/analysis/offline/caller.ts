@@ -1,0 +1,55 @@
+// Who called: the caller's name, email and phone numbers, read from the redaction findings.
+// The redactor already found every name, with the cue that found it; here we decide which of
+// them is the caller's own, which is what a CRM will match and create records on.
+import type { Turn } from '../../calls/model.ts';
+import type { RedactedTranscript } from '../redact.ts';
+import { OFFLINE_CAP } from './classify.ts';
+
+export type Caller = { name: string | null; nameConfidence: number; email: string | null; phones: string[] };
+
+const ASKS_NAME = /\b(your name|who (am i|i'm) speaking|who'?s calling|who is calling|may i (ask|have|get) who|name please|name for (the|this)|and you are|spell (it|that|your)|last name|first name|name on the)\b/i;
+
+export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Caller {
+  const agentOwn = new Set(redacted.entities.filter((e) => e.type === 'name' && e.turn !== null && turns[e.turn]?.speaker === 'agent' && e.cue === 'self').map((e) => e.placeholder));
+  const candidates: { placeholder: string; score: number; turn: number }[] = [];
+  for (const entity of redacted.entities) {
+    if (entity.type !== 'name' || entity.turn === null || agentOwn.has(entity.placeholder)) continue;
+    const turn = turns[entity.turn]!;
+    const previous = turns[entity.turn - 1];
+    const answersQuestion = turn.speaker === 'caller' && previous?.speaker === 'agent' && ASKS_NAME.test(previous.text);
+    let score = 0;
+    if (turn.speaker === 'caller') {
+      if (entity.cue === 'self') score = entity.normalised.includes(' ') ? 0.7 : 0.6;
+      else if (entity.cue === 'spelled') score = 0.6;
+      else if (answersQuestion && entity.cue !== 'other') score = 0.6;
+      else if (entity.cue === 'plain') score = 0.3;
+    } else if (entity.cue === 'vocative' || entity.cue === 'title') {
+      // The agent addressing the caller by name, once the caller has spoken.
+      if (turns.slice(0, entity.turn).some((t) => t.speaker === 'caller')) score = 0.45;
+    }
+    if (score > 0) candidates.push({ placeholder: entity.placeholder, score, turn: entity.turn });
+  }
+  // Several mentions of the same name add up a little; the strongest single mention leads.
+  const byName = new Map<string, { score: number; turn: number; mentions: number }>();
+  for (const c of candidates) {
+    const known = byName.get(c.placeholder);
+    if (!known) byName.set(c.placeholder, { score: c.score, turn: c.turn, mentions: 1 });
+    else byName.set(c.placeholder, { score: Math.max(known.score, c.score), turn: Math.max(known.turn, c.turn), mentions: known.mentions + 1 });
+  }
+  let best: { placeholder: string; score: number; turn: number } | null = null;
+  for (const [placeholder, c] of byName) {
+    const score = Math.min(OFFLINE_CAP, c.score + 0.05 * (c.mentions - 1));
+    // Ties go to the later mention: callers correct themselves ("sorry, it's Jon with no h").
+    if (!best || score > best.score || (score === best.score && c.turn > best.turn)) best = { placeholder, score, turn: c.turn };
+  }
+  const emails = redacted.entities.filter((e) => e.type === 'email');
+  const callerEmails = emails.filter((e) => e.turn !== null && turns[e.turn]?.speaker === 'caller');
+  const email = (callerEmails.at(-1) ?? emails.at(-1))?.normalised ?? null;
+  const phones = [...new Set(redacted.entities.filter((e) => e.type === 'phone').map((e) => e.normalised))];
+  return {
+    name: best ? redacted.valueOf(best.placeholder) : null,
+    nameConfidence: best ? Math.round(best.score * 100) / 100 : 0,
+    email,
+    phones,
+  };
+}

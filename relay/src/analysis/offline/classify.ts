@@ -1,0 +1,127 @@
+// Intent and disposition from the whole conversation, by weighted cue phrases. Intent leans on
+// what the caller says first (why they called); disposition leans on the end of the call
+// (how it ended), and both speakers count, because the agent is the one who says "you're all
+// set for Friday" or "let me transfer you".
+import type { Turn } from '../../calls/model.ts';
+import { Disposition, Intent } from '../../taxonomy.ts';
+import { DISPOSITION_CUES, INTENT_CUES, negated, type Cue, type OutcomeCue } from './cues.ts';
+
+export type Scored<T extends string> = { value: T; confidence: number; scores: Map<T, number>; evidence: Map<T, { turn: number; sentence: string }> };
+
+/** Confidences the offline analyser reports never go above this: it is rules, not understanding. */
+export const OFFLINE_CAP = 0.7;
+
+function sentenceAround(text: string, index: number): string {
+  const start = Math.max(text.lastIndexOf('.', index - 1), text.lastIndexOf('?', index - 1), text.lastIndexOf('!', index - 1)) + 1;
+  const ends = ['.', '?', '!'].map((c) => text.indexOf(c, index)).filter((i) => i >= 0);
+  const end = ends.length ? Math.min(...ends) + 1 : text.length;
+  return text.slice(start, end).trim();
+}
+
+function hits(text: string, cues: Cue[]): { weight: number; index: number }[] {
+  const lower = text.toLowerCase();
+  const out: { weight: number; index: number }[] = [];
+  for (const c of cues) {
+    for (const match of lower.matchAll(new RegExp(c.pattern.source, 'g'))) {
+      if (c.negatable && negated(lower, match.index)) continue;
+      out.push({ weight: c.weight, index: match.index });
+    }
+  }
+  return out;
+}
+
+function confidenceFrom(scores: number[], floor: number): number {
+  const [top = 0, second = 0] = [...scores].sort((a, b) => b - a);
+  if (top <= 0) return floor;
+  const margin = (top - second) / top;
+  const strength = Math.min(1, top / 6);
+  return Math.round(Math.min(OFFLINE_CAP, floor + 0.25 * margin + 0.2 * strength) * 100) / 100;
+}
+
+/** `extra` is vendor-provided text (a platform's own summary): weak, supporting evidence. */
+export function classifyIntent(turns: Turn[], extra: string | null): Scored<Intent> {
+  const scores = new Map<Intent, number>(Intent.options.map((i) => [i, 0]));
+  const evidence = new Map<Intent, { turn: number; sentence: string }>();
+  let callerTurn = 0;
+  turns.forEach((turn, index) => {
+    const isCaller = turn.speaker === 'caller';
+    // Why someone called is usually in their first two turns.
+    const weight = isCaller ? (callerTurn < 2 ? 1.5 : 1) : 0.35;
+    if (isCaller) callerTurn += 1;
+    for (const intent of Intent.options) {
+      for (const hit of hits(turn.text, INTENT_CUES[intent] ?? [])) {
+        scores.set(intent, scores.get(intent)! + hit.weight * weight);
+        if (isCaller && !evidence.has(intent)) evidence.set(intent, { turn: index, sentence: sentenceAround(turn.text, hit.index) });
+      }
+    }
+  });
+  if (extra) for (const intent of Intent.options) for (const hit of hits(extra, INTENT_CUES[intent] ?? [])) scores.set(intent, scores.get(intent)! + hit.weight * 0.5);
+  // A booking cue inside a call about moving or cancelling one is part of that request.
+  if (scores.get('reschedule_appointment')! >= 4) scores.set('book_appointment', scores.get('book_appointment')! * 0.4);
+  let value: Intent = 'general_question';
+  let best = 0;
+  for (const [intent, score] of scores) if (score > best) [value, best] = [intent, score];
+  return { value, confidence: best > 0 ? confidenceFrom([...scores.values()], 0.35) : 0.25, scores, evidence };
+}
+
+function outcomeHits(turns: Turn[]): { scores: Map<Disposition, number>; evidence: Map<Disposition, { turn: number; sentence: string }> } {
+  const scores = new Map<Disposition, number>(Disposition.options.map((d) => [d, 0]));
+  const evidence = new Map<Disposition, { turn: number; sentence: string }>();
+  turns.forEach((turn, index) => {
+    // Later turns say how the call ended; early ones only what was hoped for.
+    const position = 0.4 + (0.6 * (index + 1)) / turns.length;
+    for (const disposition of Disposition.options) {
+      const cues: OutcomeCue[] = DISPOSITION_CUES[disposition] ?? [];
+      for (const c of cues) {
+        if (c.speaker && c.speaker !== turn.speaker) continue;
+        for (const hit of hits(turn.text, [c])) {
+          scores.set(disposition, scores.get(disposition)! + hit.weight * position);
+          evidence.set(disposition, { turn: index, sentence: sentenceAround(turn.text, hit.index) });
+        }
+      }
+    }
+  });
+  return { scores, evidence };
+}
+
+export function classifyDisposition(turns: Turn[], intent: Scored<Intent>, extra: string | null): Scored<Disposition> {
+  const { scores, evidence } = outcomeHits(turns);
+  if (extra) {
+    const vendor = outcomeHits([{ speaker: 'agent', text: extra, startMs: null }]);
+    for (const [d, s] of vendor.scores) scores.set(d, scores.get(d)! + s * 0.5);
+  }
+  const callerWords = turns.filter((t) => t.speaker === 'caller').reduce((n, t) => n + t.text.split(/\s+/).filter(Boolean).length, 0);
+  const pick = (value: Disposition, confidence: number): Scored<Disposition> => ({ value, confidence, scores, evidence });
+
+  if (turns.length === 0 || callerWords === 0) {
+    // No caller speech at all: a voicemail greeting with no message, or a hang-up.
+    return scores.get('voicemail')! > 0 ? pick('voicemail', 0.5) : pick('abandoned', 0.5);
+  }
+  if ((intent.value === 'spam' || intent.value === 'wrong_number') && intent.scores.get(intent.value)! >= 3) {
+    return pick(intent.value, Math.min(OFFLINE_CAP, intent.confidence + 0.05));
+  }
+  const agentTurns = turns.filter((t) => t.speaker === 'agent').length;
+  // A caller speaking into a voicemail greeting: the greeting cue plus a one-sided call.
+  if (scores.get('voicemail')! >= 3 && agentTurns <= 2) return pick('voicemail', 0.6);
+  scores.set('voicemail', agentTurns <= 2 ? scores.get('voicemail')! : 0);
+  // Moving an appointment books a new one; only cancelling it is a resolved request.
+  if (intent.value === 'reschedule_appointment' && scores.get('appointment_booked')! > 0) {
+    const said = turns.map((t) => t.text.toLowerCase()).join(' ');
+    if (/\bcancel/.test(said) && !/\b(reschedul|moved|move (it|you)|instead|new time)\b/.test(said)) {
+      scores.set('resolved', scores.get('resolved')! + scores.get('appointment_booked')!);
+      scores.set('appointment_booked', 0);
+    }
+  }
+  // Interest in buying with a concrete next step, and no refusal, is a qualified lead.
+  if (intent.value === 'sales_inquiry' && scores.get('not_interested')! === 0) {
+    scores.set('qualified', scores.get('qualified')! + (scores.get('callback_requested')! > 0 ? 1 : 0.5));
+  }
+  let value: Disposition | null = null;
+  let best = 0;
+  for (const [d, s] of scores) if (s > best) [value, best] = [d, s];
+  if (value === 'abandoned' && callerWords > 25 && best < 3) value = null;
+  if (value) return pick(value, confidenceFrom([...scores.values()], 0.3));
+  // Nothing said about how it ended.
+  if (callerWords < 8) return pick('abandoned', 0.35);
+  return pick(intent.value === 'complaint' ? 'message_taken' : 'resolved', 0.3);
+}

@@ -1,0 +1,42 @@
+// The fixed-format summary (asked / said / next step) from the sentences that decided the
+// intent and the outcome. The sentences come from the redacted transcript, so card numbers,
+// SSNs, addresses and phone numbers stay as placeholders in the CRM's summary.
+import type { Summary } from '../insights.ts';
+import { labelOf, taxonomy, type Disposition, type Intent } from '../../taxonomy.ts';
+import type { FollowUp } from './follow-up.ts';
+
+const MAX = 180;
+
+function clip(sentence: string): string {
+  const clean = sentence.replace(/\s+/g, ' ').trim();
+  return clean.length <= MAX ? clean : `${clean.slice(0, MAX - 1).replace(/\s+\S*$/, '')}…`;
+}
+
+function readableDate(iso: string): string {
+  const date = new Date(iso);
+  const day = date.toLocaleDateString('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const time = date.getUTCHours() === 9 && date.getUTCMinutes() === 0 ? '' : ` ${date.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' })}`;
+  return `${day}${time}`;
+}
+
+export function summarise(input: {
+  intent: Intent;
+  disposition: Disposition;
+  askedSentence: string | null;
+  said: { sentence: string; speaker: 'agent' | 'caller' } | null;
+  followUp: FollowUp;
+  empty: boolean;
+}): Summary {
+  const intentLabel = labelOf(taxonomy.intents, input.intent);
+  const outcomeLabel = labelOf(taxonomy.dispositions, input.disposition);
+  if (input.empty) {
+    return { asked: 'Nothing: the caller did not speak.', said: `No conversation took place (${outcomeLabel.toLowerCase()}).`, nextStep: input.followUp.nextAction ?? 'None' };
+  }
+  const asked = input.askedSentence ? `${intentLabel}: "${clip(input.askedSentence)}"` : `${intentLabel} (no clear request stated).`;
+  const said = input.said ? `${outcomeLabel}. ${input.said.speaker === 'agent' ? 'Agent' : 'Caller'}: "${clip(input.said.sentence)}"` : `${outcomeLabel}.`;
+  const { nextAction, nextActionDue, appointmentTime } = input.followUp;
+  let nextStep = nextAction ?? 'None';
+  if (nextAction && appointmentTime) nextStep = `${nextAction} on ${readableDate(appointmentTime)} (UTC)`;
+  else if (nextAction && nextActionDue) nextStep = `${nextAction} by ${readableDate(nextActionDue)} (UTC)`;
+  return { asked, said, nextStep };
+}

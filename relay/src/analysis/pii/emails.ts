@@ -1,0 +1,140 @@
+// Email addresses, written ("maria.g@example.com") or spoken and transcribed ("john dot smith
+// at gmail dot com", "j smith eighty seven at yahoo dot com", "priya underscore p at
+// acme dash corp dot co dot uk"). A spoken address is anchored on "at" followed by a domain
+// that ends in a known top-level domain, then read backwards for the local part.
+import { findDigitRuns } from './digit-runs.ts';
+import type { Detection } from './entity.ts';
+
+const WRITTEN = /[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+
+const TLDS = new Set([
+  'com', 'net', 'org', 'edu', 'gov', 'io', 'co', 'us', 'uk', 'ca', 'au', 'de', 'fr', 'es', 'mx', 'in', 'info', 'biz', 'me', 'ai', 'app', 'dev', 'health', 'law', 'nz', 'ie',
+]);
+const DOT_WORDS = new Set(['dot', 'period', 'point']);
+const JOIN_WORDS: Record<string, string> = { underscore: '_', dash: '-', hyphen: '-' };
+/** Words that end a spoken local part when reading backwards from "at". */
+const STOP = new Set([
+  'is', 'my', 'email', 'e', 'mail', 'address', 'its', "it's", 'that', "that's", 'thats', 'the', 'it', 'at', 'to', 'me', 'send', 'and', 'or', 'use', 'try', 'sure',
+  'yes', 'yeah', 'okay', 'ok', 'um', 'uh', 'so', 'well', 'was', 'be', 'would', 'could', 'us', 'you', 'your', 'reach', 'contact', 'under', 'on', 'file', 'i', "i'm", 'im',
+  'just', 'still', 'have', 'got', 'one', 'word', 'all', 'lowercase', 'with', 'new', 'old', 'work', 'personal', 'this', 'in', 'of', 'for', 'a', 'an',
+]);
+
+type Word = { start: number; end: number; lower: string };
+
+function words(text: string): Word[] {
+  return [...text.matchAll(/[A-Za-z0-9']+/g)].map((m) => ({ start: m.index, end: m.index + m[0].length, lower: m[0].toLowerCase().replace(/'$/, '') }));
+}
+
+/** The connector between two adjacent words, if the gap itself is one ("." "_" "-"). */
+function gapConnector(text: string, left: Word, right: Word): string | null {
+  const gap = text.slice(left.end, right.start);
+  if (/^\s*\.\s*$/.test(gap) && !/\.\s+$/.test(gap)) return '.';
+  if (/^[_-]$/.test(gap)) return gap;
+  if (/^\s*@\s*$/.test(gap)) return '@';
+  return null;
+}
+
+function connectorWord(word: Word | undefined): string | null {
+  if (!word) return null;
+  if (DOT_WORDS.has(word.lower)) return '.';
+  return JOIN_WORDS[word.lower] ?? null;
+}
+
+/** The connector after word j, as a gap or a spoken word, and the index of the word after it. */
+function connectorAfter(text: string, list: Word[], j: number): { kind: string; next: number } | null {
+  const word = list[j]!;
+  const after = list[j + 1];
+  if (!after) return null;
+  const gap = gapConnector(text, word, after);
+  if (gap === '.' || gap === '-') return { kind: gap, next: j + 1 };
+  const spoken = connectorWord(after);
+  if (spoken && list[j + 2] && /^[\s,]*$/.test(text.slice(word.end, after.start))) return { kind: spoken, next: j + 2 };
+  return null;
+}
+
+/** Reads a domain forward from index i: labels joined by dots, ending in a known TLD. */
+function readDomain(text: string, list: Word[], i: number): { end: number; domain: string } | null {
+  const labels: string[] = [''];
+  let best: { end: number; domain: string } | null = null;
+  for (let j = i; j < list.length && labels.length <= 5; ) {
+    const part = list[j]!;
+    if (!/^[a-z0-9]+$/.test(part.lower) || connectorWord(part)) break;
+    labels[labels.length - 1] += part.lower;
+    if (labels.length >= 2 && TLDS.has(part.lower)) best = { end: part.end, domain: labels.join('.') };
+    const connector = connectorAfter(text, list, j);
+    if (!connector || connector.kind === '_') break;
+    if (connector.kind === '.') labels.push('');
+    else labels[labels.length - 1] += '-';
+    j = connector.next;
+  }
+  return best;
+}
+
+/** Reads the local part backwards from the word before "at". */
+function readLocal(text: string, list: Word[], atIndex: number): { start: number; local: string } | null {
+  let k = atIndex - 1;
+  const first = list[k];
+  if (!first || STOP.has(first.lower) || connectorWord(first)) return null;
+  let start = first.start;
+  let pieces = 0;
+  k -= 1;
+  while (k >= 0 && pieces < 6) {
+    const word = list[k]!;
+    const right = list[k + 1]!;
+    const joinedByGap = gapConnector(text, word, right);
+    if (joinedByGap && joinedByGap !== '@') {
+      if (STOP.has(word.lower)) break;
+      start = word.start;
+      k -= 1;
+    } else if (connectorWord(word) && list[k - 1] && !STOP.has(list[k - 1]!.lower)) {
+      start = list[k - 1]!.start;
+      k -= 2;
+    } else if (/^\s+$/.test(text.slice(word.end, right.start)) && !STOP.has(word.lower) && (spelled(word) || spelled(right))) {
+      // Spelled initials and spoken numbers run together with a word: "j smith eighty seven".
+      start = word.start;
+      k -= 1;
+    } else break;
+    pieces += 1;
+  }
+  return { start, local: normaliseLocal(text.slice(start, first.end)) };
+}
+
+/** A single letter or a spoken number: the pieces people spell an address out with. */
+function spelled(word: Word): boolean {
+  if (/^[a-z]$/.test(word.lower)) return word.lower !== 'a' && word.lower !== 'i';
+  return !['one', 'oh', 'o'].includes(word.lower) && findDigitRuns(word.lower).some((r) => r.spokenWords > 0);
+}
+
+function normaliseLocal(spoken: string): string {
+  let out = spoken;
+  // Spoken numbers become digits: "eighty seven" -> "87".
+  for (const run of findDigitRuns(spoken).reverse()) {
+    if (run.spokenWords > 0) out = out.slice(0, run.start) + run.digits + out.slice(run.end);
+  }
+  return out
+    .toLowerCase()
+    .replace(/\s*\b(dot|period|point)\b\s*/g, '.')
+    .replace(/\s*\bunderscore\b\s*/g, '_')
+    .replace(/\s*\b(dash|hyphen)\b\s*/g, '-')
+    .replace(/[^a-z0-9._%+-]/g, '');
+}
+
+export function detectEmails(text: string): Detection[] {
+  const out: Detection[] = [];
+  for (const match of text.matchAll(WRITTEN)) {
+    out.push({ type: 'email', start: match.index, end: match.index + match[0].length, normalised: match[0].toLowerCase(), score: 0.99 });
+  }
+  const list = words(text);
+  for (let i = 1; i < list.length - 1; i++) {
+    const word = list[i]!;
+    const viaSign = gapConnector(text, list[i - 1]!, word) === '@';
+    if (word.lower !== 'at' && !viaSign) continue;
+    const domain = readDomain(text, list, viaSign ? i : i + 1);
+    if (!domain) continue;
+    const local = readLocal(text, list, i);
+    if (!local || local.local.length === 0) continue;
+    if (out.some((d) => d.start < domain.end && local.start < d.end)) continue;
+    out.push({ type: 'email', start: local.start, end: domain.end, normalised: `${local.local}@${domain.domain}`, score: 0.9 });
+  }
+  return out;
+}

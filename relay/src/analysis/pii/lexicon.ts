@@ -1,0 +1,69 @@
+// Word lists the name detector relies on. First names let a name with no cue phrase ("Maria
+// called earlier") be found; the other lists stop ordinary capitalised words ("Friday",
+// "Dental", "Sorry") from being taken for names after a cue like "this is" or "it's".
+
+/** Common given names across the US population, lower-case. Not exhaustive: cue phrases find the rest. */
+export const FIRST_NAMES = new Set(
+  `james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony donald steven paul andrew joshua kenneth kevin brian george
+timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander patrick raymond jack dennis
+jerry tyler aaron jose adam nathan henry zachary douglas peter kyle noah ethan jeremy walter christian keith roger terry austin sean gerald carl harold dylan arthur lawrence
+jordan jesse bryan billy bruce gabriel joe logan alan juan albert willie elijah wayne randy vincent mason roy ralph bobby russell bradley philip eugene carlos luis miguel
+diego javier mateo alejandro ricardo fernando pedro rafael antonio manuel francisco jorge andres eduardo hector raul omar ahmed mohammed muhammad ali hassan omar yusuf ibrahim
+raj rahul arjun vikram sanjay amit rohan anil ravi suresh arun deepak kiran wei jun hiroshi kenji takeshi minh duc tuan hyun jin min sung kwame kofi chinedu tunde emeka
+mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty margaret sandra ashley kimberly emily donna michelle carol amanda dorothy melissa
+deborah stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma nicole helen samantha katherine christine debra rachel carolyn janet
+catherine maria heather diane ruth julie olivia joyce virginia victoria kelly lauren christina joan evelyn judith megan andrea cheryl hannah jacqueline martha gloria teresa
+ann sara madison frances kathryn janice jean abigail alice judy sophia denise beverly danielle marilyn isabella diana natalie brittany charlotte marie kayla alexis lori
+ava mia chloe zoe lily ella harper aria camila luna layla nora riley scarlett hailey leah sofia valeria ximena lucia elena carmen rosa ana guadalupe fernanda gabriela daniela
+paula adriana veronica yolanda alma beatriz claudia lorena marisol priya ananya aisha fatima zainab amina leila yasmin noor sana ayesha deepa lakshmi anjali pooja meera
+sunita neha kavya mei ling xiu yan hui yuki sakura aiko hana ji soo min-ji thi linh lan ngoc mai chioma ngozi amara adaeze nia imani keisha tanya latoya shanice aaliyah
+destiny jasmine tiffany crystal erica monica vanessa melanie brianna kaitlyn taylor morgan sydney jenna kristen courtney kathy tammy wendy tracy sheila ellen peggy connie
+irene ruby lois tina phyllis norma annie lillian robin peyton quinn avery cameron casey jamie jessie kendall reese rowan skyler dakota emerson finley hayden charlie alex
+sam max leo oscar felix hugo theo jake luke owen liam lucas caleb isaac connor evan ian colin derek marcus malik tyrone darnell jamal andre terrence devon xavier trevor
+travis shane cody chad brent brett troy dustin grant spencer garrett wesley preston dominic vince tony nick mike matt chris dave steve jim tom tim dan ben greg jeff ken
+rob ron sean josh andy rick jon jen liz kate beth meg becky cathy vicky debbie jess steph mandy abby maddie katie natasha svetlana olga irina dmitri sergei ivan boris
+anastasia katarina ingrid astrid lars sven hans klaus dieter franz giuseppe giovanni marco luca francesca giulia chiara siobhan niamh aoife sean patrick declan ciaran
+fiona eilidh callum hamish rhys dafydd gareth owen bronwyn moana kai keanu leilani`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** First names that are also everyday words or months: only taken as names after a cue. */
+export const AMBIGUOUS_FIRST_NAMES = new Set([
+  'will', 'may', 'june', 'april', 'august', 'bill', 'mark', 'grace', 'hope', 'faith', 'joy', 'rose', 'summer', 'autumn', 'dawn', 'art', 'chase', 'frank', 'sue',
+  'pat', 'rich', 'ray', 'guy', 'jack', 'skip', 'drew', 'bob', 'max', 'sam', 'lily', 'ruby', 'crystal', 'destiny', 'jean', 'robin', 'taylor', 'morgan', 'grant',
+  'chad', 'wes', 'mason', 'carter', 'hunter', 'parker', 'cooper', 'austin', 'jordan', 'dakota', 'casey', 'jamie', 'reese', 'quinn', 'charlie', 'alex', 'sky', 'kai',
+  'jan', 'mai', 'lan', 'min', 'jin', 'sung', 'hui', 'yan', 'ling', 'ann', 'ali', 'noor', 'sana', 'mia', 'ava', 'leo', 'ian', 'kate', 'nick', 'tom', 'tim', 'dan',
+  'ben', 'ken', 'rob', 'ron', 'jon', 'jim', 'marie', 'joe', 'lucia', 'carmen', 'pooja', 'amber', 'harper', 'avery', 'emerson', 'finley', 'hayden', 'rowan', 'skyler',
+  'kendall', 'peyton', 'cameron', 'logan', 'evan', 'sean', 'ivan', 'owen', 'ellen', 'norma', 'irene', 'annie', 'tanya', 'monica', 'erica', 'vanessa', 'melanie',
+]);
+
+/** Capitalised words that follow "this is", "it's" or "I'm" without being a name. */
+export const NOT_NAMES = new Set(
+  `monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december today tomorrow tonight
+yesterday morning afternoon evening noon midnight sorry calling just here there fine good great okay ok not looking trying interested wondering hoping still also really
+very so the a an my your our their his her its this that these those what when where why how who which yes yeah no nope sure hello hi hey thanks thank please well um uh
+oh actually basically honestly anyway right correct perfect awesome wonderful excellent alright new old back home out in on at by with from for about regarding again
+urgent important calling following returning reaching available busy ready done finished happy glad unhappy upset frustrated disappointed confused worried concerned
+mister miss missus doctor dr mr mrs ms sir madam maam team customer service support sales billing office front desk reception receptionist assistant agent manager
+representative operator department emergency appointment account order number phone email address street avenue road city state county america american english spanish
+god jesus christmas easter thanksgiving visa mastercard amex discover paypal google apple amazon facebook microsoft netflix verizon comcast uber lyft zoom covid medicare
+medicaid aetna cigna humana kaiser blue cross shield united healthcare anthem hospital clinic dental dentistry plumbing heating cooling electric electrical roofing hvac
+services service solutions company co inc llc ltd corp corporation group center centre associates partners law firm auto repair motors realty insurance bank credit
+union pharmacy vet veterinary animal pet care health medical family pediatrics orthodontics physical therapy salon spa studio fitness gym restaurant pizza cafe hotel
+bright smile smiles sunrise sunset valley mountain river lake park north south east west main first second third and or but if i to is was
+were be been am are do does did have has had will would can could shall should might must of as than then because since until while need needs want wants got get
+getting going gonna wanna call calls called phone speaking here's there's i'll i've i'd we'll we're they're you're he's she's it's that's what's who's name last
+gonna trying try calling wanted wondering hoping afraid sure certain checking following up one two three four five six seven eight nine ten`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** Words that say the name that follows belongs to a business, not a person. */
+export const BUSINESS_WORDS = new Set(
+  `dental dentistry plumbing heating cooling electric electrical roofing hvac services service solutions company co inc llc ltd corp corporation group center centre
+associates partners law firm auto repair motors realty insurance bank pharmacy vet veterinary clinic hospital health medical pediatrics orthodontics therapy salon spa
+studio fitness gym restaurant pizza cafe hotel office offices support team store shop landscaping cleaning cleaners movers moving construction builders homes properties`
+    .split(/\s+/)
+    .filter(Boolean),
+);

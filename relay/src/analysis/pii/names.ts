@@ -1,0 +1,165 @@
+// Person names. Callers rarely say "my name is": they say "it's Maria Gonzalez", "this is
+// Tom", "name's Priya Patel", "Tom here", spell it ("P-A-T-E-L"), or the agent says "thanks,
+// Maria". Each finding records the cue that found it, because the analyser needs to tell the
+// caller's own name from a name they mention ("my husband Raj") or the agent's.
+import type { Detection } from './entity.ts';
+import { AMBIGUOUS_FIRST_NAMES, BUSINESS_WORDS, FIRST_NAMES, NOT_NAMES } from './lexicon.ts';
+
+/**
+ * self: the speaker introduces themself; other: a third person is named; vocative: the
+ * speaker addresses the listener by name; title: "Mr. Patel"; spelled: letters read out;
+ * plain: a known first name with no cue; repeat: another mention of a name already found.
+ */
+export type NameCue = 'self' | 'other' | 'vocative' | 'title' | 'spelled' | 'plain' | 'repeat';
+export type NameDetection = Detection & { type: 'name'; cue: NameCue };
+
+const FILLER = /^(?:\s|,|\b(?:um+|uh+|er|erm|ah|like)\b)*/i;
+const PARTICLES = new Set(['de', 'del', 'la', 'van', 'von', 'da', 'di', 'le', 'bin', 'al', 'st']);
+const TOKEN = /^[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?/;
+
+/** Cue phrases, ending just before the name. Strong cues accept lower-case names (ASR output). */
+const CUES: { pattern: RegExp; cue: NameCue; strong: boolean }[] = [
+  { pattern: /\b(?:my (?:full |first |last |sur)?name(?:'s| is)|(?:first|last|full|sur) ?name(?:'s| is)|the name(?:'s| is| will be)|name's|names is|under the name(?: of)?|it's under|goes by|you can call me|just call me|call me)\s*$/i, cue: 'self', strong: true },
+  { pattern: /\b(?:this is|it's|it is|i'm|i am|you're speaking (?:with|to)|you've reached|speaking with|here's)\s*$/i, cue: 'self', strong: false },
+  { pattern: /\bmy (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|aunt|uncle|child|kid|manager|tenant|landlord|assistant)(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
+  { pattern: /\b(?:ask(?:ing)? for|speak (?:to|with)|talk (?:to|with)|looking for|trying to reach|is this|with doctor|with dr\.?|for|with|from|to|tell|let|and|or|see|saw|sent|told|called)\s*$/i, cue: 'other', strong: false },
+  { pattern: /\b(?:thanks|thank you|hi|hello|hey|okay|ok|great|perfect|sure|alright|got it|welcome|bye|goodbye|sorry|yes|no|morning|afternoon|evening)[,!.]?\s*$/i, cue: 'vocative', strong: false },
+];
+const TITLE = /\b(?:mr|mrs|ms|miss|dr|doctor|mister|missus)\.?\s+$/i;
+
+type Token = { start: number; end: number; text: string };
+
+function readTokens(text: string, from: number, allowLower: boolean): Token[] {
+  const out: Token[] = [];
+  let position = from + (text.slice(from).match(FILLER)?.[0].length ?? 0);
+  while (out.length < 3) {
+    const match = text.slice(position).match(TOKEN);
+    if (!match) break;
+    const word = match[0];
+    const lower = word.toLowerCase();
+    const capitalised = /^[A-Z]/.test(word);
+    if (out.length > 0 && PARTICLES.has(lower) && /^\s+[A-Z]/.test(text.slice(position + word.length))) {
+      out.push({ start: position, end: position + word.length, text: word });
+    } else if ((capitalised || allowLower) && !NOT_NAMES.has(lower) && lower.length > 1) {
+      out.push({ start: position, end: position + word.length, text: word });
+    } else break;
+    const gap = text.slice(position + word.length).match(/^\s+/);
+    if (!gap || /[,.!?;]/.test(text[position + word.length] ?? '')) break;
+    position += word.length + gap[0].length;
+    // Lower-case names after a strong cue stop at two words: "maria gonzalez and ..."
+    if (!capitalised && out.length >= 2) break;
+  }
+  while (out.length > 0 && PARTICLES.has(out[out.length - 1]!.text.toLowerCase())) out.pop();
+  return out;
+}
+
+function titleCase(words: string[]): string {
+  return words.map((w) => (PARTICLES.has(w.toLowerCase()) ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join(' ');
+}
+
+function isKnownFirst(word: string, allowAmbiguous: boolean): boolean {
+  const lower = word.toLowerCase();
+  return FIRST_NAMES.has(lower) && (allowAmbiguous || !AMBIGUOUS_FIRST_NAMES.has(lower));
+}
+
+function businessFollows(text: string, end: number): boolean {
+  const next = text.slice(end).match(/^\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?/);
+  return !!next && [next[1], next[2]].some((w) => w !== undefined && BUSINESS_WORDS.has(w.toLowerCase()));
+}
+
+function make(text: string, tokens: Token[], cue: NameCue, score: number): NameDetection {
+  const start = tokens[0]!.start;
+  const end = tokens[tokens.length - 1]!.end;
+  return { type: 'name', start, end, normalised: titleCase(tokens.map((t) => t.text)), score, cue };
+}
+
+/** Names after cue phrases, titles and greetings. */
+function cued(text: string): NameDetection[] {
+  const out: NameDetection[] = [];
+  for (const boundary of text.matchAll(/(?<![A-Za-z'’])(?=[A-Za-z])/g)) {
+    const at = boundary.index;
+    const before = text.slice(Math.max(0, at - 60), at);
+    if (TITLE.test(before)) {
+      const tokens = readTokens(text, at, false);
+      if (tokens.length > 0) out.push(make(text, tokens.slice(0, 2), 'title', 0.9));
+      continue;
+    }
+    for (const { pattern, cue, strong } of CUES) {
+      if (!pattern.test(before)) continue;
+      const word = text.slice(at).match(TOKEN)?.[0] ?? '';
+      const tokens = readTokens(text, at, strong || isKnownFirst(word, false));
+      const first = tokens[0];
+      if (!first) continue;
+      const capitalised = tokens.every((t) => /^[A-Z]/.test(t.text) || PARTICLES.has(t.text.toLowerCase()));
+      const turnStart = text.slice(0, at).split(/\s+/).filter(Boolean).length <= 4;
+      let accept: boolean;
+      if (strong) accept = capitalised || tokens.length <= 2;
+      else if (cue === 'self') accept = capitalised && (isKnownFirst(first.text, true) || tokens.length >= 2 || turnStart);
+      else accept = capitalised && isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2);
+      if (!strong && !capitalised && isKnownFirst(first.text, false)) accept = true;
+      if (!accept || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
+      // A vocative is a single name followed by a pause or the end: "Thanks, Maria."
+      const picked = cue === 'vocative' ? tokens.slice(0, 2) : tokens;
+      out.push(make(text, picked, cue, strong ? 0.95 : cue === 'self' ? 0.9 : 0.8));
+      break;
+    }
+  }
+  return out;
+}
+
+/** "Tom here." at the start of a sentence. */
+function signOff(text: string): NameDetection[] {
+  const out: NameDetection[] = [];
+  for (const match of text.matchAll(/(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes),?\s+)?([A-Z][a-z'’]+)(\s+[A-Z][a-z'’]+)?\s+(?:here|speaking)\b/g)) {
+    const name = match[1]! + (match[2] ?? '');
+    if (NOT_NAMES.has(match[1]!.toLowerCase())) continue;
+    const start = match.index + match[0].indexOf(match[1]!);
+    out.push({ type: 'name', start, end: start + name.length, normalised: name, score: 0.85, cue: 'self' });
+  }
+  return out;
+}
+
+/** Letters read out one by one: "P-R-I-Y-A", "G O N Z A L E Z", "S as in Sam, M, I, T, H". */
+function spelled(text: string, spellingAsked: boolean): NameDetection[] {
+  const out: NameDetection[] = [];
+  const letter = String.raw`[A-Za-z](?:\s+as\s+in\s+[A-Za-z]+)?`;
+  const run = new RegExp(String.raw`(?<![A-Za-z'’])${letter}(?:[\s,.\-]+${letter}){2,}(?![A-Za-z'’])`, 'g');
+  for (const match of text.matchAll(run)) {
+    const letters = match[0].replace(/\s+as\s+in\s+[A-Za-z]+/gi, '').replace(/[^A-Za-z]/g, '');
+    const before = text.slice(Math.max(0, match.index - 60), match.index).toLowerCase();
+    const cue = /\b(spell(?:ed|ing|s)?|that's|thats|it's|its|name|is|like)\b[\s,:]*(?:it\s+)?(?:is\s+)?$/.test(before);
+    if (!(cue || spellingAsked) || /^[ai]+$/i.test(letters)) continue;
+    const word = letters[0]!.toUpperCase() + letters.slice(1).toLowerCase();
+    out.push({ type: 'name', start: match.index, end: match.index + match[0].length, normalised: word, score: 0.85, cue: 'spelled' });
+  }
+  return out;
+}
+
+/** Known first names with no cue, and a capitalised surname after them. */
+function plain(text: string): NameDetection[] {
+  const out: NameDetection[] = [];
+  for (const match of text.matchAll(/\b[A-Z][a-z'’]+\b/g)) {
+    if (!isKnownFirst(match[0], false)) continue;
+    const tokens = readTokens(text, match.index, false).slice(0, 2);
+    if (tokens.length === 0 || tokens[0]!.start !== match.index || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
+    out.push(make(text, tokens, 'plain', 0.75));
+  }
+  return out;
+}
+
+/** `spellingAsked`: the other speaker has just asked for a spelling, so letters alone are a name. */
+export function detectNames(text: string, spellingAsked = false): NameDetection[] {
+  return [...cued(text), ...signOff(text), ...spelled(text, spellingAsked), ...plain(text)];
+}
+
+/** Further mentions of names already found in the call ("Maria" after "Maria Gonzalez"). */
+export function detectRepeats(text: string, known: Iterable<string>): NameDetection[] {
+  const out: NameDetection[] = [];
+  for (const name of known) {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+    for (const match of text.matchAll(new RegExp(`(?<![A-Za-z'’])${escaped}(?![A-Za-z'’])`, 'gi'))) {
+      out.push({ type: 'name', start: match.index, end: match.index + match[0].length, normalised: name, score: 0.85, cue: 'repeat' });
+    }
+  }
+  return out;
+}

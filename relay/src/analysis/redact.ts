@@ -1,0 +1,160 @@
+// PII redaction of texts and call transcripts. Each finding is replaced with a typed,
+// numbered placeholder ("[NAME_1]", "[PHONE_1]"); the same value gets the same placeholder
+// throughout a call, so a model reading the pseudonymised transcript can still tell who is
+// who, and the relay can put the caller's real name and email back locally afterwards.
+import type { Turn } from '../calls/model.ts';
+import type { PiiType, RedactionReport } from './insights.ts';
+import { detectAddresses } from './pii/addresses.ts';
+import { detectEmails } from './pii/emails.ts';
+import type { Detection } from './pii/entity.ts';
+import { detectNames, detectRepeats, type NameCue, type NameDetection } from './pii/names.ts';
+import { detectNumbers } from './pii/numbers.ts';
+import { residualRisks } from './pii/residual.ts';
+
+export type RedactedEntity = {
+  type: PiiType;
+  /** Index of the turn it was found in, or null for a plain text. */
+  turn: number | null;
+  /** Character span in the original text. */
+  start: number;
+  end: number;
+  placeholder: string;
+  /** The text as it appeared. Kept in memory only: never stored, logged or sent. */
+  value: string;
+  /** Canonical value: E.164 phone, written email, digits, the name as said. */
+  normalised: string;
+  /** For names: how it was found (self-introduction, third person, greeting...). */
+  cue: NameCue | null;
+};
+
+export type RedactedTranscript = {
+  turns: Turn[];
+  entities: RedactedEntity[];
+  report: RedactionReport;
+  /** Replaces placeholders in a model's answer with the values they stand for. */
+  restore(text: string): string;
+  /** The value a placeholder stands for, if it is one of this call's placeholders. */
+  valueOf(placeholder: string): string | null;
+};
+
+/** When two findings overlap, the more specific kind wins: an email contains a name, a card a phone-length run. */
+const PRIORITY: Record<PiiType, number> = { email: 0, card: 1, ssn: 2, phone: 3, address: 4, name: 5 };
+
+function detectAll(text: string, spellingAsked: boolean): (Detection | NameDetection)[] {
+  return [...detectEmails(text), ...detectNumbers(text), ...detectAddresses(text), ...detectNames(text, spellingAsked)];
+}
+
+/** Keeps non-overlapping findings, preferring the more specific type, then the longer span. */
+function resolve<T extends Detection>(found: T[]): T[] {
+  const ordered = [...found].sort((a, b) => PRIORITY[a.type] - PRIORITY[b.type] || b.end - b.start - (a.end - a.start) || b.score - a.score);
+  const kept: T[] = [];
+  for (const candidate of ordered) {
+    if (kept.some((k) => k.start < candidate.end && candidate.start < k.end)) continue;
+    kept.push(candidate);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+/** Numbers placeholders per type and remembers which value each one stands for. */
+class Placeholders {
+  private readonly byKey = new Map<string, string>();
+  private readonly values = new Map<string, string>();
+  private readonly counts = new Map<PiiType, number>();
+  /** Name words already given a placeholder, so "Maria" reuses "Maria Gonzalez"'s. */
+  private readonly nameParts = new Map<string, string>();
+
+  for(type: PiiType, normalised: string): string {
+    const key = `${type}:${normalised.toLowerCase()}`;
+    const known = this.byKey.get(key) ?? (type === 'name' ? this.nameMatch(normalised) : undefined);
+    if (known) return known;
+    const n = (this.counts.get(type) ?? 0) + 1;
+    this.counts.set(type, n);
+    const placeholder = `[${type.toUpperCase()}_${n}]`;
+    this.byKey.set(key, placeholder);
+    this.values.set(placeholder, normalised);
+    if (type === 'name') for (const part of normalised.toLowerCase().split(/\s+/)) if (!this.nameParts.has(part)) this.nameParts.set(part, placeholder);
+    return placeholder;
+  }
+
+  private nameMatch(normalised: string): string | undefined {
+    const parts = normalised.toLowerCase().split(/\s+/);
+    const matches = new Set(parts.map((p) => this.nameParts.get(p)).filter((p): p is string => p !== undefined));
+    if (matches.size !== 1) return undefined;
+    const placeholder = [...matches][0]!;
+    // A longer form of a name seen before ("Maria" then "Maria Gonzalez") is kept as the value.
+    if (normalised.length > (this.values.get(placeholder)?.length ?? 0)) this.values.set(placeholder, normalised);
+    for (const part of parts) if (!this.nameParts.has(part)) this.nameParts.set(part, placeholder);
+    return placeholder;
+  }
+
+  valueOf(placeholder: string): string | null {
+    return this.values.get(placeholder) ?? null;
+  }
+}
+
+function replace(text: string, kept: { start: number; end: number; placeholder: string }[]): string {
+  let out = '';
+  let position = 0;
+  for (const entity of kept) {
+    out += text.slice(position, entity.start) + entity.placeholder;
+    position = entity.end;
+  }
+  return out + text.slice(position);
+}
+
+function report(entities: RedactedEntity[], redactedTexts: string[]): RedactionReport {
+  const counts: Partial<Record<PiiType, number>> = {};
+  for (const entity of entities) counts[entity.type] = (counts[entity.type] ?? 0) + 1;
+  const risks = redactedTexts.reduce((sum, text) => sum + residualRisks(text), 0);
+  // Nothing found and nothing suspicious is the best case, never certainty: rule-based
+  // detection misses what it has no rule for.
+  const confidence = Math.max(0, Math.min(0.98, 0.98 - risks));
+  return { counts, confidence: Math.round(confidence * 100) / 100 };
+}
+
+/** Redacts a whole call, so a value keeps one placeholder across turns. */
+export function redactTranscript(turns: Turn[]): RedactedTranscript {
+  const found = turns.map((turn, i) => detectAll(turn.text, i > 0 && /\bspell/i.test(turns[i - 1]!.text)));
+  // Names found with a cue anywhere in the call are redacted wherever they are mentioned again.
+  const known = new Set<string>();
+  for (const list of found) {
+    for (const d of list) {
+      if (d.type !== 'name') continue;
+      for (const part of d.normalised.split(/\s+/)) if (part.length >= 3 && /^[A-Z]/.test(part)) known.add(part);
+      known.add(d.normalised);
+    }
+  }
+  const placeholders = new Placeholders();
+  const entities: RedactedEntity[] = [];
+  const redactedTurns = turns.map((turn, index) => {
+    const kept = resolve([...found[index]!, ...detectRepeats(turn.text, known)]).map((d) => {
+      const placeholder = placeholders.for(d.type, d.normalised);
+      const entity: RedactedEntity = {
+        type: d.type,
+        turn: turns.length > 0 ? index : null,
+        start: d.start,
+        end: d.end,
+        placeholder,
+        value: turn.text.slice(d.start, d.end),
+        normalised: d.normalised,
+        cue: d.type === 'name' && 'cue' in d ? (d as NameDetection).cue : null,
+      };
+      entities.push(entity);
+      return entity;
+    });
+    return { ...turn, text: replace(turn.text, kept) };
+  });
+  return {
+    turns: redactedTurns,
+    entities,
+    report: report(entities, redactedTurns.map((t) => t.text)),
+    restore: (text) => text.replace(/\[(?:NAME|PHONE|EMAIL|CARD|SSN|ADDRESS)_\d+\]/g, (p) => placeholders.valueOf(p) ?? p),
+    valueOf: (placeholder) => placeholders.valueOf(placeholder.trim()),
+  };
+}
+
+/** Redacts one text on its own. */
+export function redactText(text: string): { text: string; entities: RedactedEntity[]; report: RedactionReport } {
+  const result = redactTranscript([{ speaker: 'caller', text, startMs: null }]);
+  return { text: result.turns[0]!.text, entities: result.entities.map((e) => ({ ...e, turn: null })), report: result.report };
+}
