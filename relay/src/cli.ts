@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { Relay } from './pipeline.ts';
+import { formatKeys, generateKey } from './privacy/keys.ts';
+import { hashPassword } from './privacy/passwords.ts';
 import { readLocalSecrets } from './secrets.ts';
 import { simulate } from './simulate/simulate.ts';
 
@@ -31,7 +33,20 @@ const usage = `usage: relay <command> [options]
                                 list dead-lettered deliveries
   dlq replay (--id N | --error TEXT | --all)
                                 put dead letters back in the queue
+  calls delete CALL_ID [--url URL]
+                                delete a call's transcript and personal data; its link answers 410
+  keys rotate [--url URL]       new encryption key (key file) or move rows to the first key in
+                                ENCRYPTION_KEY; re-encrypts stored rows while the relay runs
+  keys generate                 print a new key for ENCRYPTION_KEY or LINK_SIGNING_KEY
+  retention purge [--url URL]   purge transcripts and recordings past retention.transcriptDays now
+  hash-password                 read a password on stdin, print CONSOLE_ADMIN_PASSWORD_HASH
 `;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -80,6 +95,43 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new ConfigError(`unknown dlq action ${action ?? '(none)'}\n${usage}`);
+    }
+    case 'calls': {
+      const [action, callId, ...args] = rest;
+      const { values } = parseArgs({ args, options: { url: { type: 'string' } } });
+      if (action !== 'delete' || !callId) throw new ConfigError(`usage: relay calls delete CALL_ID\n${usage}`);
+      const api = relayApi(values.url ?? localUrl(config), config.env.API_TOKEN);
+      const result = (await api('DELETE', `/api/calls/${encodeURIComponent(callId)}`)) as { status: string; redactionsQueued?: string[] };
+      process.stdout.write(`${callId}: ${result.status.replace('_', ' ')}${result.redactionsQueued?.length ? `; redaction queued for ${result.redactionsQueued.join(', ')}` : ''}\n`);
+      return 0;
+    }
+    case 'keys': {
+      const [action, ...args] = rest;
+      if (action === 'generate') {
+        process.stdout.write(`${formatKeys([generateKey()])}\n`);
+        return 0;
+      }
+      if (action !== 'rotate') throw new ConfigError(`usage: relay keys rotate | relay keys generate\n${usage}`);
+      const { values } = parseArgs({ args, options: { url: { type: 'string' } } });
+      const api = relayApi(values.url ?? localUrl(config), config.env.API_TOKEN);
+      const result = (await api('POST', '/api/keys/rotate')) as { rotated: boolean; activeKeyId: string; rows: Record<string, number> };
+      const moved = Object.entries(result.rows).map(([table, n]) => `${n} ${table}`).join(', ') || 'no rows';
+      process.stdout.write(`${result.rotated ? 'new key' : 'active key'} ${result.activeKeyId}; re-encrypted ${moved}\n`);
+      return 0;
+    }
+    case 'retention': {
+      const [action, ...args] = rest;
+      if (action !== 'purge') throw new ConfigError(`usage: relay retention purge\n${usage}`);
+      const { values } = parseArgs({ args, options: { url: { type: 'string' } } });
+      const api = relayApi(values.url ?? localUrl(config), config.env.API_TOKEN);
+      const { purged, transcriptDays } = (await api('POST', '/api/retention/purge')) as { purged: number; transcriptDays: number };
+      process.stdout.write(`${purged} calls older than ${transcriptDays} days purged\n`);
+      return 0;
+    }
+    case 'hash-password': {
+      if (process.stdin.isTTY) process.stderr.write('password (input is shown; pipe it in to keep it off the screen): ');
+      process.stdout.write(`${await hashPassword(await readStdin())}\n`);
+      return 0;
     }
     default:
       process.stderr.write(usage);
