@@ -93,8 +93,7 @@ export class LlmAnalyser implements Analyser {
       completion = await this.deps.client.chat.completions.create({ model: this.deps.model, messages, response_format: RESPONSE_FORMAT, temperature: 0 });
     } catch (error) {
       if (error instanceof APIError) {
-        const retryAfter = Number(error.headers?.get('retry-after'));
-        return { error: `HTTP ${error.status ?? 'error'}: ${error.message}`, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : null };
+        return { error: `HTTP ${error.status ?? 'error'}: ${error.message}`, retryAfterMs: retryAfterMs(error.headers) };
       }
       return { error: (error as Error).message, retryAfterMs: null };
     }
@@ -138,6 +137,14 @@ function restore(insights: Insights, redacted: RedactedTranscript): Insights {
     nextAction: insights.nextAction && contact(insights.nextAction),
     qualificationNotes: insights.qualificationNotes && contact(insights.qualificationNotes),
   });
+}
+
+/** The server's requested wait (retry-after-ms, else retry-after in seconds), capped at 30 s. */
+function retryAfterMs(headers: Headers | undefined): number | null {
+  const ms = Number(headers?.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return Math.min(ms, 30_000);
+  const seconds = Number(headers?.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, 30_000) : null;
 }
 
 function sleep(ms: number): Promise<void> {
