@@ -58,7 +58,7 @@ export async function benchIntake(options: { requests: number; concurrency: numb
     const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-bench-'));
     try {
       // On PostgreSQL, a fresh schema per run, so earlier runs' rows do not skew the figures.
-      const schema = engine === 'postgres' ? { DATABASE_SCHEMA: `bench_${randomBytes(4).toString('hex')}` } : {};
+      const schema: Record<string, string> = engine === 'postgres' ? { DATABASE_SCHEMA: `bench_${randomBytes(4).toString('hex')}` } : {};
       const env = { PORT: '0', DATA_DIR: dataDir, TWILIO_AUTH_TOKEN: TOKEN, WEBHOOK_SECRET: 'bench-webhook-secret-0123456789', LOG_LEVEL: 'warn', ...extra, ...schema };
       const relay = await measure(cli, env, options.requests, options.concurrency);
       results.push({ engine, requests: options.requests, concurrency: options.concurrency, bare: bareResult, relay, ratio: relay.perSecond / bareResult.perSecond });

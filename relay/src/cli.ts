@@ -6,6 +6,7 @@ import { formatKeys, generateKey } from './privacy/keys.ts';
 import { hashPassword } from './privacy/passwords.ts';
 import { readLocalSecrets } from './secrets.ts';
 import { simulate } from './simulate/simulate.ts';
+import { checkSalesforce, formatCheck } from './sync/salesforce/check.ts';
 
 function localUrl(config: Config): string {
   return `http://${config.env.HOST === '0.0.0.0' ? '127.0.0.1' : config.env.HOST}:${config.env.PORT}`;
@@ -33,6 +34,8 @@ const usage = `usage: relay <command> [options]
                                 list dead-lettered deliveries
   dlq replay (--id N | --error TEXT | --all)
                                 put dead letters back in the queue
+  salesforce check              describe Call_Event__e in the org and list fields the relay
+                                sends that are missing or cannot hold its values
   calls delete CALL_ID [--url URL]
                                 delete a call's transcript and personal data; its link answers 410
   keys rotate [--url URL]       new encryption key (key file) or move rows to the first key in
@@ -95,6 +98,12 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new ConfigError(`unknown dlq action ${action ?? '(none)'}\n${usage}`);
+    }
+    case 'salesforce': {
+      if (rest[0] !== 'check') throw new ConfigError(`unknown salesforce action ${rest[0] ?? '(none)'}\n${usage}`);
+      const check = await checkSalesforce(config);
+      for (const line of formatCheck(check)) process.stdout.write(`${line}\n`);
+      return check.ok ? 0 : 1;
     }
     case 'calls': {
       const [action, callId, ...args] = rest;

@@ -18,7 +18,17 @@ export const SyncPolicy = z
   .strict();
 export type SyncPolicy = z.infer<typeof SyncPolicy>;
 
-const PolicyOverride = SyncPolicy.partial().strict();
+// Overrides name only what differs for an agent; defaults here would silently reset the
+// integration's own settings.
+const PolicyOverride = z
+  .object({
+    summary: z.boolean().optional(),
+    transcriptLink: z.boolean().optional(),
+    transcript: z.boolean().optional(),
+    recordingLink: z.boolean().optional(),
+    metadataOnly: z.boolean().optional(),
+  })
+  .strict();
 
 const Integration = z
   .object({

@@ -74,6 +74,8 @@ export class Relay {
         new Loop(
           `deliver:${sink.name}`,
           async () => {
+            const paused = sink.pausedForMs?.() ?? 0;
+            if (paused > 0) return { sleepMs: Math.min(paused, 60_000) };
             const { count, oldestWaitMs } = await this.outbox.due(sink.name);
             if (count === 0) return 0;
             // Batch: wait for a full batch or until the oldest due delivery has waited flushMs.

@@ -21,5 +21,7 @@ export type DeliveryOutcome =
 export interface Sink {
   readonly name: SinkName;
   deliver(items: DeliveryItem[]): Promise<DeliveryOutcome[]>;
+  /** How long the sink wants no work (pacing under an API limit); waiting spends no tries. */
+  pausedForMs?(): number;
   close?(): Promise<void>;
 }

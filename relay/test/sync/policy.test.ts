@@ -125,7 +125,7 @@ describe('sync policy', () => {
 
   // Fails today: the override schema in config.ts (SyncPolicy.partial()) still fills in
   // defaults, so an agent override resets the integration's own switches.
-  test('a per-agent override changes only the switches it names', { todo: 'PolicyOverride in config.ts must not apply defaults' }, () => {
+  test('a per-agent override changes only the switches it names', () => {
     const file = RelayFile.parse({
       integrations: { salesforce: { policy: { transcript: true }, agents: { 'night-line': { recordingLink: true } } } },
     });

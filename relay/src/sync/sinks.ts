@@ -1,0 +1,26 @@
+// Which sinks this relay delivers to: every configured CRM, or, when none is, the dry-run sink
+// that records what each CRM would have received.
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Metrics } from '../metrics.ts';
+import { atRest } from '../privacy/at-rest.ts';
+import type { Db } from '../store/db.ts';
+import { createDryRunSink } from './dry-run.ts';
+import { createSalesforceSink } from './salesforce/sink.ts';
+import type { Sink } from './sink.ts';
+
+export type SinkDeps = { db: Db; metrics: Metrics; log: Logger };
+
+export function buildSinks(config: Config, deps: SinkDeps): Sink[] {
+  const live = [createSalesforceSink(config, deps)].filter((sink) => sink !== null);
+  if (live.length > 0) return live;
+  return [
+    createDryRunSink(config, async (entry) => {
+      await deps.db.query('insert into dry_run_requests (sink, call_id, request) values ($1, $2, $3)', [
+        entry.sink,
+        entry.callId,
+        JSON.stringify(atRest(deps.db).json(entry.request)),
+      ]);
+    }),
+  ];
+}
