@@ -3,6 +3,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { callDetail, CallFilter, listCalls } from '../calls/queries.ts';
 import { IngestError, parseOr400 } from '../ingest/event.ts';
+import { atRest } from '../privacy/at-rest.ts';
 import type { Db } from '../store/db.ts';
 import type { Outbox } from '../sync/outbox.ts';
 import { safeEqual } from '../ingest/hmac.ts';
@@ -51,7 +52,8 @@ export function apiRoutes(deps: ApiDeps): Router {
        where ($1::text is null or call_id = $1) order by id desc limit 200`,
       [callId],
     );
-    res.json({ requests: rows });
+    const fields = atRest(deps.db);
+    res.json({ requests: rows.map((row) => ({ ...row, request: fields.openJson(row.request) })) });
   });
 
   router.get('/api/dead-letters', async (req, res) => {

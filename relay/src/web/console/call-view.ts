@@ -29,7 +29,7 @@ export function insightsView(insights: Insights | null, confidences = true): Saf
 <dt>Next step</dt><dd>${insights.summary.nextStep}</dd>
 ${insights.nextAction ? html`<dt>Next action</dt><dd>${insights.nextAction}${insights.nextActionDue ? html` (due ${formatTime(insights.nextActionDue)})` : ''}</dd>` : ''}
 ${insights.appointmentTime ? html`<dt>Appointment</dt><dd>${formatTime(insights.appointmentTime)}</dd>` : ''}
-${insights.pipelineStage ? html`<dt>Stage</dt><dd>${stageLabel(insights.pipelineStage)}</dd>` : ''}
+${insights.pipelineStage ? html`<dt>Pipeline stage</dt><dd>${stageLabel(insights.pipelineStage)}</dd>` : ''}
 ${insights.tags.length > 0 ? html`<dt>Tags</dt><dd>${insights.tags.map(tagLabel).join(', ')}</dd>` : ''}
 ${insights.qualificationNotes ? html`<dt>Notes</dt><dd>${insights.qualificationNotes}</dd>` : ''}
 </dl>`;
