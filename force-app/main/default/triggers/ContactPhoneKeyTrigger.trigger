@@ -1,0 +1,3 @@
+trigger ContactPhoneKeyTrigger on Contact(before insert, before update) {
+    PhoneKeyMaintainer.apply(Trigger.new, Trigger.oldMap);
+}

@@ -1,0 +1,3 @@
+trigger LeadPhoneKeyTrigger on Lead(before insert, before update) {
+    PhoneKeyMaintainer.apply(Trigger.new, Trigger.oldMap);
+}
