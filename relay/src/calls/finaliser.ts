@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
 import { atRest } from '../privacy/at-rest.ts';
 import { consentFor } from '../privacy/consent.ts';
+import { forgetCallText } from '../privacy/forget.ts';
 import type { Db } from '../store/db.ts';
 import { Outbox } from '../sync/outbox.ts';
 import type { SinkName } from '../sync/sink.ts';
@@ -74,9 +75,8 @@ export class Finaliser {
         );
         if (updated.length === 0) return false;
         if (!consent) {
-          // Without required consent no transcript is kept, only metadata.
-          await sql.query(`delete from call_events where call_id = $1 and event = 'transcript:content'`, [call.id]);
-          await sql.query(`update call_events set payload = payload - 'transcript' where call_id = $1`, [call.id]);
+          // Without required consent no transcript, platform summary or recording is kept, only metadata.
+          await forgetCallText(sql, [call.id]);
         }
         await Outbox.enqueue(sql, snapshot, this.deps.sinks, call.ended_at, atRest(db));
         await sql.query('insert into call_history (call_id, stage, detail) values ($1, $2, $3)', [

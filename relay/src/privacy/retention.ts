@@ -5,6 +5,7 @@
 import type { Db } from '../store/db.ts';
 import { CallSnapshot } from '../sync/snapshot.ts';
 import { atRest } from './at-rest.ts';
+import { forgetCallText } from './forget.ts';
 
 export type RetentionCandidate = { endedAt: Date | null; createdAt: Date; stage: string; purgedAt: Date | null };
 
@@ -37,10 +38,9 @@ export async function purgeExpired(db: Db, cutoff: Date, limit = 200): Promise<n
     );
     const ids = due.map((r) => r.id);
     if (ids.length === 0) return 0;
-    await sql.query(`delete from call_events where call_id = any($1) and event like 'transcript:%'`, [ids]);
-    await sql.query(`update call_events set payload = (payload - 'transcript' - 'vendor' - 'turn') #- '{call,recordingUrl}' where call_id = any($1)`, [ids]);
+    await forgetCallText(sql, ids);
     await sql.query(
-      `update calls set recording_url = null, analysis = case when analysis is null then null else analysis - 'redactedTranscript' end,
+      `update calls set analysis = case when analysis is null then null else analysis - 'redactedTranscript' end,
          purged_at = now(), updated_at = now() where id = any($1)`,
       [ids],
     );

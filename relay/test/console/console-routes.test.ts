@@ -185,6 +185,14 @@ describe('console and transcript page over HTTP', () => {
     assert.equal((await fetch(`${base}/api/calls/CAnothing`, { method: 'DELETE' })).status, 404);
   });
 
+  it('answers the key rotation and retention API on the machine itself', async () => {
+    const rotate = await fetch(`${base}/api/keys/rotate`, { method: 'POST' });
+    assert.equal(rotate.status, 200);
+    assert.deepEqual(await rotate.json(), { rotated: false, activeKeyId: encryptionKey.id, rows: {} }, 'ENCRYPTION_KEY-style ring with one key: nothing to move');
+    const purge = await fetch(`${base}/api/retention/purge`, { method: 'POST' });
+    assert.deepEqual(await purge.json(), { purged: 0, transcriptDays: 90 }, 'the old call was purged at start');
+  });
+
   it('logged none of the password, cookies, keys, transcript text or phone numbers', () => {
     const all = lines.join('');
     assert.ok(lines.some((l) => l.includes('console sign-in failed')), 'the flow above was logged');
