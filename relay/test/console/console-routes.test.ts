@@ -149,6 +149,17 @@ describe('console and transcript page over HTTP', () => {
     assert.equal((await db.query(`select stage from calls where id = 'CAtwo'`))[0]?.stage, 'deleted');
   });
 
+  it('signs out for good: a copy of the cookie no longer works afterwards', async () => {
+    const res = await signIn('ops', PASSWORD);
+    const copied = res.headers.getSetCookie().filter((c) => c.startsWith('acs_session='));
+    const page = await (await get('/console', copied)).text();
+    const out = await post('/console/logout', { _csrf: csrfIn(page) }, copied);
+    assert.equal(out.status, 303);
+    assert.match(out.headers.getSetCookie().join(), /acs_session=; Path=\/; Max-Age=0/);
+    assert.equal((await get('/console', copied)).status, 303, 'the signed-out session is refused');
+    assert.equal((await get('/console', sessionCookies)).status, 200, 'other sessions go on');
+  });
+
   it('rate-limits sign-in per user, even with the right password once over the limit', async () => {
     for (let i = 0; i < 3; i++) assert.equal((await signIn('ops', `guess-number-${i}-xx`)).status, 401);
     const limited = await signIn('ops', PASSWORD);

@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Logger } from 'pino';
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { LoginLimiter } from '../../privacy/login-limiter.ts';
+import type { SessionStore } from '../../privacy/session-store.ts';
 import { isPasswordHash, verifyPassword } from '../../privacy/passwords.ts';
 import { ConfigError } from '../../config.ts';
 import { cookieNames, parseCookies, SESSION_HOURS, setCookie, type Session, type SessionSigner } from '../../privacy/sessions.ts';
@@ -13,7 +14,7 @@ import { document, html, sendPage } from './html.ts';
 
 export type Operator = { user: string; passwordHash: string };
 
-export type AuthDeps = { operator: Operator | undefined; sessions: SessionSigner; secureCookies: boolean; log: Logger; limiter?: LoginLimiter };
+export type AuthDeps = { operator: Operator | undefined; sessions: SessionSigner; store: SessionStore; secureCookies: boolean; log: Logger; limiter?: LoginLimiter };
 
 export type SignedIn = { session: Session; csrf: string };
 
@@ -65,14 +66,16 @@ ${message ? html`<p class="alert" role="alert">${message}</p>` : ''}
     );
   }
 
-  function currentSession(req: Request): Session | undefined {
+  /** A session whose cookie is genuine and unexpired and which nobody signed out. */
+  async function currentSession(req: Request): Promise<Session | undefined> {
     if (!deps.operator) return undefined;
-    return deps.sessions.read(parseCookies(req.get('cookie')).get(names.session), deps.operator.passwordHash);
+    const session = deps.sessions.read(parseCookies(req.get('cookie')).get(names.session), deps.operator.passwordHash);
+    return session && (await deps.store.isLive(session.sid)) ? session : undefined;
   }
 
-  router.get('/console/login', (req, res) => {
+  router.get('/console/login', async (req, res) => {
     if (!deps.operator) return closed(res);
-    if (currentSession(req)) return res.redirect(303, safeNext(req.query.next));
+    if (await currentSession(req)) return res.redirect(303, safeNext(req.query.next));
     signInPage(res, 200, safeNext(req.query.next));
   });
 
@@ -102,7 +105,8 @@ ${message ? html`<p class="alert" role="alert">${message}</p>` : ''}
       return signInPage(res, 401, next, 'Wrong user name or password.');
     }
     limiter.recordSuccess(user);
-    const { cookie } = deps.sessions.issue(operator.user, operator.passwordHash);
+    const { cookie, session } = deps.sessions.issue(operator.user, operator.passwordHash);
+    await deps.store.open(session);
     res.append('set-cookie', setCookie(names.session, cookie, { secure: deps.secureCookies, maxAgeSeconds: SESSION_HOURS * 3600 }));
     res.append('set-cookie', setCookie(names.login, '', { secure: deps.secureCookies, maxAgeSeconds: 0, sameSite: 'Strict' }));
     deps.log.info({ ip }, 'console sign-in');
@@ -110,9 +114,9 @@ ${message ? html`<p class="alert" role="alert">${message}</p>` : ''}
   });
 
   /** Everything else under /console needs a session; POSTs also need the session's CSRF token. */
-  function requireOperator(req: Request, res: Response, next: NextFunction) {
+  async function requireOperator(req: Request, res: Response, next: NextFunction) {
     if (!deps.operator) return closed(res);
-    const session = currentSession(req);
+    const session = await currentSession(req);
     if (!session) {
       if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, `/console/login?next=${encodeURIComponent(safeNext(req.originalUrl))}`);
       return sendPage(res, 403, document('Sign in needed', html`<main><h1>Sign in needed</h1><p><a href="/console/login">Sign in</a></p></main>`));
@@ -130,7 +134,8 @@ ${message ? html`<p class="alert" role="alert">${message}</p>` : ''}
     next();
   }
 
-  router.post('/console/logout', requireOperator, (_req, res) => {
+  router.post('/console/logout', requireOperator, async (_req, res) => {
+    await deps.store.revoke(signedIn(res).session.sid);
     res.append('set-cookie', setCookie(names.session, '', { secure: deps.secureCookies, maxAgeSeconds: 0 }));
     res.redirect(303, '/console/login');
   });

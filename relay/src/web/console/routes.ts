@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { consoleAuth, type Operator } from './auth.ts';
 import { assetRoutes } from './assets.ts';
 import { consolePages, type PagesDeps } from './pages.ts';
+import { SessionStore } from '../../privacy/session-store.ts';
 import type { SessionSigner } from '../../privacy/sessions.ts';
 import type { LoginLimiter } from '../../privacy/login-limiter.ts';
 
@@ -18,7 +19,7 @@ export type ConsoleDeps = PagesDeps & {
 
 export function consoleRoutes(deps: ConsoleDeps): Router {
   const router = express.Router();
-  const auth = consoleAuth(deps);
+  const auth = consoleAuth({ ...deps, store: new SessionStore(deps.db) });
   router.use(assetRoutes());
   router.use(auth.router);
   router.use('/console', auth.requireOperator);
