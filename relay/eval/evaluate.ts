@@ -10,8 +10,13 @@ import { redactText } from '../src/analysis/redact.ts';
 import { Turn } from '../src/calls/model.ts';
 import { Disposition, Intent } from '../src/taxonomy.ts';
 
+/** dev: used while writing the rules; holdout: written afterwards and only ever measured. */
+export const Split = z.enum(['dev', 'holdout']);
+export type Split = z.infer<typeof Split>;
+
 const LabelledCall = z.object({
   id: z.string(),
+  split: Split,
   startedAt: z.string(),
   turns: z.array(Turn.omit({ startMs: true })),
   labels: z.object({ intent: Intent, disposition: Disposition, callerName: z.string().nullable(), callerEmail: z.string().nullable() }),
@@ -19,6 +24,7 @@ const LabelledCall = z.object({
 export type LabelledCall = z.infer<typeof LabelledCall>;
 
 const Utterance = z.object({
+  split: Split,
   text: z.string(),
   entities: z.array(z.object({ type: PiiType, text: z.string(), start: z.number().int().nonnegative() })),
 });

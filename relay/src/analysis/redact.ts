@@ -7,7 +7,7 @@ import type { PiiType, RedactionReport } from './insights.ts';
 import { detectAddresses } from './pii/addresses.ts';
 import { detectEmails } from './pii/emails.ts';
 import type { Detection } from './pii/entity.ts';
-import { detectNames, detectRepeats, type NameCue, type NameDetection } from './pii/names.ts';
+import { ASKS_NAME, detectNames, detectRepeats, type NameCue, type NameDetection } from './pii/names.ts';
 import { detectNumbers } from './pii/numbers.ts';
 import { residualRisks } from './pii/residual.ts';
 
@@ -40,8 +40,8 @@ export type RedactedTranscript = {
 /** When two findings overlap, the more specific kind wins: an email contains a name, a card a phone-length run. */
 const PRIORITY: Record<PiiType, number> = { email: 0, card: 1, ssn: 2, phone: 3, address: 4, name: 5 };
 
-function detectAll(text: string, spellingAsked: boolean): (Detection | NameDetection)[] {
-  return [...detectEmails(text), ...detectNumbers(text), ...detectAddresses(text), ...detectNames(text, spellingAsked)];
+function detectAll(text: string, nameAsked: boolean): (Detection | NameDetection)[] {
+  return [...detectEmails(text), ...detectNumbers(text), ...detectAddresses(text), ...detectNames(text, nameAsked)];
 }
 
 /** Keeps non-overlapping findings, preferring the more specific type, then the longer span. */
@@ -114,7 +114,10 @@ function report(entities: RedactedEntity[], redactedTexts: string[]): RedactionR
 
 /** Redacts a whole call, so a value keeps one placeholder across turns. */
 export function redactTranscript(turns: Turn[]): RedactedTranscript {
-  const found = turns.map((turn, i) => detectAll(turn.text, i > 0 && /\bspell/i.test(turns[i - 1]!.text)));
+  const found = turns.map((turn, i) => {
+    const previous = turns[i - 1];
+    return detectAll(turn.text, previous !== undefined && previous.speaker !== turn.speaker && ASKS_NAME.test(previous.text));
+  });
   // Names found with a cue anywhere in the call are redacted wherever they are mentioned again.
   const known = new Set<string>();
   for (const list of found) {

@@ -2,12 +2,14 @@
 // The redactor already found every name, with the cue that found it; here we decide which of
 // them is the caller's own, which is what a CRM will match and create records on.
 import type { Turn } from '../../calls/model.ts';
+import { ASKS_NAME } from '../pii/names.ts';
 import type { RedactedTranscript } from '../redact.ts';
 import { OFFLINE_CAP } from './classify.ts';
 
 export type Caller = { name: string | null; nameConfidence: number; email: string | null; phones: string[] };
 
-const ASKS_NAME = /\b(your name|who (am i|i'm) speaking|who'?s calling|who is calling|may i (ask|have|get) who|name please|name for (the|this)|and you are|spell (it|that|your)|last name|first name|name on the)\b/i;
+
+const CONFIRMS = /^\s*(speaking|yes|yeah|yep|that's me|this is (she|he)|it is|you got (her|him|it))\b/i;
 
 export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Caller {
   const agentOwn = new Set(redacted.entities.filter((e) => e.type === 'name' && e.turn !== null && turns[e.turn]?.speaker === 'agent' && e.cue === 'self').map((e) => e.placeholder));
@@ -21,8 +23,12 @@ export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Cal
     if (turn.speaker === 'caller') {
       if (entity.cue === 'self') score = entity.normalised.includes(' ') ? 0.7 : 0.6;
       else if (entity.cue === 'spelled') score = 0.6;
+      else if (entity.cue === 'answer') score = entity.normalised.includes(' ') ? 0.65 : 0.55;
       else if (answersQuestion && entity.cue !== 'other') score = 0.6;
       else if (entity.cue === 'plain') score = 0.3;
+    } else if (entity.cue === 'other' && CONFIRMS.test(turns[entity.turn + 1]?.text ?? '') && turns[entity.turn + 1]?.speaker === 'caller' && /\b(speak (with|to)|is this|am i speaking|talking (with|to))\b/i.test(turn.text)) {
+      // "May I speak with Patricia Lowell?" "Speaking."
+      score = 0.55;
     } else if (entity.cue === 'vocative' || entity.cue === 'title') {
       // The agent addressing the caller by name, once the caller has spoken.
       if (turns.slice(0, entity.turn).some((t) => t.speaker === 'caller')) score = 0.45;

@@ -31,7 +31,7 @@ type Token = { start: number; end: number; text: string; lower: string };
 
 function tokens(text: string): Token[] {
   const out: Token[] = [];
-  for (const match of text.matchAll(/[A-Za-z]+|\d+/g)) {
+  for (const match of text.matchAll(/[A-Za-z]+|\d+[A-Za-z]*/g)) {
     const start = match.index;
     out.push({ start, end: start + match[0].length, text: match[0], lower: match[0].toLowerCase() });
   }
@@ -100,9 +100,10 @@ export function findDigitRuns(text: string): DigitRun[] {
       current.end = list[i + value.used - 1]!.end;
     } else if (value) {
       if (current) runs.push(current);
-      const plus = /\+\s*$/.test(text.slice(Math.max(0, token.start - 2), token.start));
+      const signed = text.slice(Math.max(0, token.start - 6), token.start).match(/(?:\+|\bplus)\s*$/i);
+      const plus = signed !== null;
       current = {
-        start: plus ? text.lastIndexOf('+', token.start) : token.start,
+        start: signed ? token.start - signed[0].length : token.start,
         end: list[i + value.used - 1]!.end,
         digits: value.digits,
         spokenWords: value.spoken ? value.used : 0,

@@ -17,6 +17,7 @@ const STOP = new Set([
   'is', 'my', 'email', 'e', 'mail', 'address', 'its', "it's", 'that', "that's", 'thats', 'the', 'it', 'at', 'to', 'me', 'send', 'and', 'or', 'use', 'try', 'sure',
   'yes', 'yeah', 'okay', 'ok', 'um', 'uh', 'so', 'well', 'was', 'be', 'would', 'could', 'us', 'you', 'your', 'reach', 'contact', 'under', 'on', 'file', 'i', "i'm", 'im',
   'just', 'still', 'have', 'got', 'one', 'word', 'all', 'lowercase', 'with', 'new', 'old', 'work', 'personal', 'this', 'in', 'of', 'for', 'a', 'an',
+  'apostrophe', 'no', 'space', 'spaces', 'capital', 'uppercase', 'letter', 'letters', 'spelled', 'like', 'as',
 ]);
 
 type Word = { start: number; end: number; lower: string };
@@ -55,17 +56,24 @@ function connectorAfter(text: string, list: Word[], j: number): { kind: string; 
 /** Reads a domain forward from index i: labels joined by dots, ending in a known TLD. */
 function readDomain(text: string, list: Word[], i: number): { end: number; domain: string } | null {
   const labels: string[] = [''];
+  let wordsInLabel = 0;
   let best: { end: number; domain: string } | null = null;
   for (let j = i; j < list.length && labels.length <= 5; ) {
     const part = list[j]!;
-    if (!/^[a-z0-9]+$/.test(part.lower) || connectorWord(part)) break;
+    if (!/^[a-z0-9]+$/.test(part.lower) || connectorWord(part) || STOP.has(part.lower)) break;
     labels[labels.length - 1] += part.lower;
+    wordsInLabel += 1;
     if (labels.length >= 2 && TLDS.has(part.lower)) best = { end: part.end, domain: labels.join('.') };
     const connector = connectorAfter(text, list, j);
-    if (!connector || connector.kind === '_') break;
-    if (connector.kind === '.') labels.push('');
-    else labels[labels.length - 1] += '-';
-    j = connector.next;
+    if (connector && connector.kind !== '_') {
+      if (connector.kind === '.') labels.push('');
+      else labels[labels.length - 1] += '-';
+      wordsInLabel = 0;
+      j = connector.next;
+    } else if (labels.length === 1 && wordsInLabel < 3 && list[j + 1] && /^\s+$/.test(text.slice(part.end, list[j + 1]!.start))) {
+      // Spoken domains run words together: "raman consulting dot com" is ramanconsulting.com.
+      j += 1;
+    } else break;
   }
   return best;
 }

@@ -31,11 +31,9 @@ fiona eilidh callum hamish rhys dafydd gareth owen bronwyn moana kai keanu leila
 /** First names that are also everyday words or months: only taken as names after a cue. */
 export const AMBIGUOUS_FIRST_NAMES = new Set([
   'will', 'may', 'june', 'april', 'august', 'bill', 'mark', 'grace', 'hope', 'faith', 'joy', 'rose', 'summer', 'autumn', 'dawn', 'art', 'chase', 'frank', 'sue',
-  'pat', 'rich', 'ray', 'guy', 'jack', 'skip', 'drew', 'bob', 'max', 'sam', 'lily', 'ruby', 'crystal', 'destiny', 'jean', 'robin', 'taylor', 'morgan', 'grant',
-  'chad', 'wes', 'mason', 'carter', 'hunter', 'parker', 'cooper', 'austin', 'jordan', 'dakota', 'casey', 'jamie', 'reese', 'quinn', 'charlie', 'alex', 'sky', 'kai',
-  'jan', 'mai', 'lan', 'min', 'jin', 'sung', 'hui', 'yan', 'ling', 'ann', 'ali', 'noor', 'sana', 'mia', 'ava', 'leo', 'ian', 'kate', 'nick', 'tom', 'tim', 'dan',
-  'ben', 'ken', 'rob', 'ron', 'jon', 'jim', 'marie', 'joe', 'lucia', 'carmen', 'pooja', 'amber', 'harper', 'avery', 'emerson', 'finley', 'hayden', 'rowan', 'skyler',
-  'kendall', 'peyton', 'cameron', 'logan', 'evan', 'sean', 'ivan', 'owen', 'ellen', 'norma', 'irene', 'annie', 'tanya', 'monica', 'erica', 'vanessa', 'melanie',
+  'pat', 'rich', 'ray', 'guy', 'jack', 'skip', 'drew', 'max', 'ruby', 'crystal', 'destiny', 'jean', 'robin', 'grant', 'chad', 'mason', 'carter', 'hunter', 'parker',
+  'cooper', 'austin', 'jordan', 'dakota', 'sky', 'jan', 'mai', 'lan', 'min', 'jin', 'sung', 'hui', 'yan', 'ling', 'ann', 'ali', 'noor', 'sana', 'amber', 'harper',
+  'avery', 'rowan', 'kendall', 'peyton', 'cameron', 'kai', 'lily', 'hana', 'jade', 'sage', 'brook', 'cliff', 'dean', 'gene', 'miles', 'neil', 'price', 'chance',
 ]);
 
 /** Capitalised words that follow "this is", "it's" or "I'm" without being a name. */
@@ -51,9 +49,9 @@ god jesus christmas easter thanksgiving visa mastercard amex discover paypal goo
 medicaid aetna cigna humana kaiser blue cross shield united healthcare anthem hospital clinic dental dentistry plumbing heating cooling electric electrical roofing hvac
 services service solutions company co inc llc ltd corp corporation group center centre associates partners law firm auto repair motors realty insurance bank credit
 union pharmacy vet veterinary animal pet care health medical family pediatrics orthodontics physical therapy salon spa studio fitness gym restaurant pizza cafe hotel
-bright smile smiles sunrise sunset valley mountain river lake park north south east west main first second third and or but if i to is was
+bright smile smiles sunrise sunset valley mountain river lake north south east west main first second third and or but if i to is was
 were be been am are do does did have has had will would can could shall should might must of as than then because since until while need needs want wants got get
-getting going gonna wanna call calls called phone speaking here's there's i'll i've i'd we'll we're they're you're he's she's it's that's what's who's name last
+getting going gonna wanna call calls called phone speaking here's there's i'll i've i'd i'm im we'll we're they're you're he's she's it's that's what's who's name last
 gonna trying try calling wanted wondering hoping afraid sure certain checking following up one two three four five six seven eight nine ten`
     .split(/\s+/)
     .filter(Boolean),

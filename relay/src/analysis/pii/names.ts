@@ -8,10 +8,14 @@ import { AMBIGUOUS_FIRST_NAMES, BUSINESS_WORDS, FIRST_NAMES, NOT_NAMES } from '.
 /**
  * self: the speaker introduces themself; other: a third person is named; vocative: the
  * speaker addresses the listener by name; title: "Mr. Patel"; spelled: letters read out;
- * plain: a known first name with no cue; repeat: another mention of a name already found.
+ * answer: the reply to "what's your name?"; plain: a known first name with no cue; repeat:
+ * another mention of a name already found.
  */
-export type NameCue = 'self' | 'other' | 'vocative' | 'title' | 'spelled' | 'plain' | 'repeat';
+export type NameCue = 'self' | 'other' | 'vocative' | 'title' | 'spelled' | 'answer' | 'plain' | 'repeat';
 export type NameDetection = Detection & { type: 'name'; cue: NameCue };
+
+/** The other speaker asking for a name: the answer that follows is one, even without a cue. */
+export const ASKS_NAME = /\b(your name|the name|name and|who (am i|i'm) speaking|who'?s calling|who is calling|may i (ask|have|get) who|name please|name for (the|this)|and you are|spell (it|that|your)|last name|first name|name on the|address it to|who should i)\b/i;
 
 const FILLER = /^(?:\s|,|\b(?:um+|uh+|er|erm|ah|like)\b)*/i;
 const PARTICLES = new Set(['de', 'del', 'la', 'van', 'von', 'da', 'di', 'le', 'bin', 'al', 'st']);
@@ -20,7 +24,7 @@ const TOKEN = /^[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?/;
 /** Cue phrases, ending just before the name. Strong cues accept lower-case names (ASR output). */
 const CUES: { pattern: RegExp; cue: NameCue; strong: boolean }[] = [
   { pattern: /\b(?:my (?:full |first |last |sur)?name(?:'s| is)|(?:first|last|full|sur) ?name(?:'s| is)|the name(?:'s| is| will be)|name's|names is|under the name(?: of)?|it's under|goes by|you can call me|just call me|call me)\s*$/i, cue: 'self', strong: true },
-  { pattern: /\b(?:this is|it's|it is|i'm|i am|you're speaking (?:with|to)|you've reached|speaking with|here's)\s*$/i, cue: 'self', strong: false },
+  { pattern: /\b(?:this is|it's|it is|i'm|i am|you're speaking (?:with|to)|you've reached|speaking with|here's|tell (?:him|her|them)(?: that)?)\s*$/i, cue: 'self', strong: false },
   { pattern: /\bmy (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|aunt|uncle|child|kid|manager|tenant|landlord|assistant)(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
   { pattern: /\b(?:ask(?:ing)? for|speak (?:to|with)|talk (?:to|with)|looking for|trying to reach|is this|with doctor|with dr\.?|for|with|from|to|tell|let|and|or|see|saw|sent|told|called)\s*$/i, cue: 'other', strong: false },
   { pattern: /\b(?:thanks|thank you|hi|hello|hey|okay|ok|great|perfect|sure|alright|got it|welcome|bye|goodbye|sorry|yes|no|morning|afternoon|evening)[,!.]?\s*$/i, cue: 'vocative', strong: false },
@@ -119,18 +123,62 @@ function signOff(text: string): NameDetection[] {
   return out;
 }
 
+const LETTER = String.raw`[A-Za-z](?:\s+as\s+in\s+[A-Za-z]+)?`;
+const SPELLED_RUN = new RegExp(String.raw`(?<![A-Za-z'’])${LETTER}(?:[\s,.\-]+${LETTER}){2,}(?![A-Za-z'’])`, 'g');
+
 /** Letters read out one by one: "P-R-I-Y-A", "G O N Z A L E Z", "S as in Sam, M, I, T, H". */
-function spelled(text: string, spellingAsked: boolean): NameDetection[] {
+export function spelledRuns(text: string): { start: number; end: number; word: string }[] {
+  return [...text.matchAll(SPELLED_RUN)]
+    .map((m) => {
+      const letters = m[0].replace(/\s+as\s+in\s+[A-Za-z]+/gi, '').replace(/[^A-Za-z]/g, '');
+      return { start: m.index, end: m.index + m[0].length, word: letters[0]!.toUpperCase() + letters.slice(1).toLowerCase() };
+    })
+    .filter((r) => !/^[ai]+$/i.test(r.word));
+}
+
+function spelled(text: string, nameAsked: boolean): NameDetection[] {
   const out: NameDetection[] = [];
-  const letter = String.raw`[A-Za-z](?:\s+as\s+in\s+[A-Za-z]+)?`;
-  const run = new RegExp(String.raw`(?<![A-Za-z'’])${letter}(?:[\s,.\-]+${letter}){2,}(?![A-Za-z'’])`, 'g');
-  for (const match of text.matchAll(run)) {
-    const letters = match[0].replace(/\s+as\s+in\s+[A-Za-z]+/gi, '').replace(/[^A-Za-z]/g, '');
-    const before = text.slice(Math.max(0, match.index - 60), match.index).toLowerCase();
+  for (const run of spelledRuns(text)) {
+    const before = text.slice(Math.max(0, run.start - 60), run.start).toLowerCase();
     const cue = /\b(spell(?:ed|ing|s)?|that's|thats|it's|its|name|is|like)\b[\s,:]*(?:it\s+)?(?:is\s+)?$/.test(before);
-    if (!(cue || spellingAsked) || /^[ai]+$/i.test(letters)) continue;
-    const word = letters[0]!.toUpperCase() + letters.slice(1).toLowerCase();
-    out.push({ type: 'name', start: match.index, end: match.index + match[0].length, normalised: word, score: 0.85, cue: 'spelled' });
+    // "Derek, D-E-R-E-K": the word just before is the name being spelled.
+    const echoes = before.replace(/[\s,.:-]+$/, '').endsWith(run.word.toLowerCase());
+    if (!(cue || nameAsked || echoes)) continue;
+    out.push({ type: 'name', start: run.start, end: run.end, normalised: run.word, score: 0.85, cue: 'spelled' });
+  }
+  return out;
+}
+
+/** In an answer to "what's your name?", capitalised words in the first sentence are the name. */
+function answered(text: string): NameDetection[] {
+  const out: NameDetection[] = [];
+  const first = text.split(/(?<=[.!?])\s/)[0] ?? '';
+  for (const match of first.matchAll(/(?<![A-Za-z'’-])[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?:\s+[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?){0,2}/g)) {
+    const words = match[0].split(/\s+/);
+    while (words.length && NOT_NAMES.has(words[0]!.toLowerCase())) words.shift();
+    while (words.length && NOT_NAMES.has(words[words.length - 1]!.toLowerCase())) words.pop();
+    if (words.length === 0 || words.some((w) => BUSINESS_WORDS.has(w.toLowerCase()) || NOT_NAMES.has(w.toLowerCase()))) continue;
+    const name = words.join(' ');
+    const start = match.index + match[0].indexOf(name);
+    if (businessFollows(text, start + name.length)) continue;
+    const before = first.slice(0, start);
+    // "Hi Kim" greets the listener; "under my wife's name, Herrera" names someone else.
+    if (/\b(hi|hello|hey|thanks|thank you|dear|bye)[,!]?\s*$/i.test(before)) continue;
+    const someoneElse = /\b(my|his|her|their) (wife|husband|son|daughter|mother|mom|father|dad|partner|boss|company|business|dog|cat|pet)('s)?\b|\bunder (my|his|her) |\b(he's|she's|he is|she is|it's for|his name is|her name is)\s*$/i.test(before);
+    out.push({ type: 'name', start, end: start + name.length, normalised: name, score: 0.8, cue: someoneElse ? 'other' : 'answer' });
+  }
+  return out;
+}
+
+/** "Derek, D-E-R-E-K, Olsen": a name, its spelling, then the surname, said as one. */
+function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetection[] {
+  const out = [...found];
+  for (const run of found.filter((d) => d.cue === 'spelled')) {
+    const first = found.find((d) => d.cue !== 'spelled' && d.end <= run.start && /^[\s,.-]*$/.test(text.slice(d.end, run.start)) && d.normalised.toLowerCase() === run.normalised.toLowerCase());
+    const surname = text.slice(run.end).match(/^[\s,.-]+([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)\b/);
+    if (!first || !surname || NOT_NAMES.has(surname[1]!.toLowerCase())) continue;
+    const end = run.end + surname[0].length;
+    out.push({ type: 'name', start: first.start, end, normalised: `${first.normalised} ${surname[1]}`, score: 0.85, cue: first.cue });
   }
   return out;
 }
@@ -147,9 +195,10 @@ function plain(text: string): NameDetection[] {
   return out;
 }
 
-/** `spellingAsked`: the other speaker has just asked for a spelling, so letters alone are a name. */
-export function detectNames(text: string, spellingAsked = false): NameDetection[] {
-  return [...cued(text), ...signOff(text), ...spelled(text, spellingAsked), ...plain(text)];
+/** `nameAsked`: the other speaker has just asked for a name or its spelling, so the answer is one. */
+export function detectNames(text: string, nameAsked = false): NameDetection[] {
+  const found = [...cued(text), ...signOff(text), ...spelled(text, nameAsked), ...plain(text), ...(nameAsked ? answered(text) : [])];
+  return joinSpelledSurnames(text, found);
 }
 
 /** Further mentions of names already found in the call ("Maria" after "Maria Gonzalez"). */
@@ -158,8 +207,13 @@ export function detectRepeats(text: string, known: Iterable<string>): NameDetect
   for (const name of known) {
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
     for (const match of text.matchAll(new RegExp(`(?<![A-Za-z'’])${escaped}(?![A-Za-z'’])`, 'gi'))) {
-      out.push({ type: 'name', start: match.index, end: match.index + match[0].length, normalised: name, score: 0.85, cue: 'repeat' });
+      // Lowest score: where a cue found the same span, the cue says more about whose name it is.
+      out.push({ type: 'name', start: match.index, end: match.index + match[0].length, normalised: name, score: 0.5, cue: 'repeat' });
     }
+  }
+  const lower = new Set([...known].map((k) => k.toLowerCase()));
+  for (const run of spelledRuns(text)) {
+    if (lower.has(run.word.toLowerCase())) out.push({ type: 'name', start: run.start, end: run.end, normalised: run.word, score: 0.85, cue: 'spelled' });
   }
   return out;
 }

@@ -65,7 +65,7 @@ function classify(text: string, run: DigitRun): Detection | null {
   const phoneGrouped = run.spokenWords === 0 && run.groups.length >= 2 && !run.groups.some((g) => g > 4);
   // An identifier named just before the number wins over its phone-like length, unless
   // the number is written in phone grouping.
-  if (NOT_A_PHONE.test(near) && !phoneGrouped && !/\b(phone|cell|mobile|call|reach|number is|callback|text)\b/.test(near)) return null;
+  if (NOT_A_PHONE.test(near) && !phoneGrouped && !/\b(phone|cell|mobile|call|reach|callback|text)\b/.test(near)) return null;
   if (CARD_CONTEXT.test(near) && !/\b(phone|cell|mobile|call|reach)\b/.test(near)) return null;
   return { ...base, type: 'phone', normalised: phone, score: digits.length === 7 ? 0.8 : 0.95 };
 }
