@@ -1,8 +1,9 @@
 // Generates the Salesforce metadata that must say exactly what config/ says: the Call_Event__e
 // platform event and its fields (config/call-event.json), the global value sets and the routing
-// defaults (config/taxonomy.json), and the fields the subscriber writes on AI_Call__c, Lead,
-// Contact, Case and Task. The output is committed; relay/test/contract/salesforce-package.test.ts
-// regenerates it in memory and fails on any difference, so config and org never drift apart.
+// defaults (config/taxonomy.json), the fields the subscriber writes on AI_Call__c, Lead,
+// Contact, Case and Task, and the permission sets that grant them. The output is committed;
+// relay/test/contract/salesforce-package.test.ts regenerates it in memory and fails on any
+// difference, so config and org never drift apart.
 //
 //   node scripts/salesforce/generate.ts          writes the files
 //   node scripts/salesforce/generate.ts --check  exits 1 and lists the files that differ
@@ -293,6 +294,117 @@ function platformEventXml(): string {
   return `${xmlHeader}<CustomObject xmlns="${metadataNs}">\n${body}</CustomObject>\n`;
 }
 
+// Permission sets list every field the package adds, so they are generated from the same field
+// lists and cannot forget one. Required fields are left out: their access cannot be restricted.
+const syncErrorFields = ['Call_Id__c', 'Replay_Id__c', 'Stage__c', 'Message__c', 'Resolved__c'];
+
+type Access = 'edit' | 'read' | 'none';
+type ObjectAccess = { object: string; create: boolean; read: boolean; edit: boolean; delete: boolean; all: boolean };
+type PermissionSetSpec = {
+  name: string;
+  label: string;
+  description: string;
+  objects: ObjectAccess[];
+  fieldAccess: (object: string, field: Field) => Access;
+  classes: string[];
+  tabs: string[];
+};
+
+const objectAccess = (object: string, level: 'all' | 'write' | 'create' | 'read'): ObjectAccess => ({
+  object,
+  create: level !== 'read',
+  read: true,
+  edit: level === 'all' || level === 'write',
+  delete: level === 'all',
+  all: level === 'all',
+});
+
+function packageFields(): [string, Field[]][] {
+  const errorFields = syncErrorFields.map((name): Field => ({ name, label: name, description: '', spec: { type: 'Text', length: 1 } }));
+  return [
+    ['AI_Call__c', aiCallFields()],
+    ['AI_Call_Sync_Error__c', errorFields],
+    ['Lead', [...canonicalFields, ...phoneKeyFields]],
+    ['Contact', [...canonicalFields, ...phoneKeyFields]],
+    ['Case', canonicalFields],
+    ['Task', taskFields],
+  ];
+}
+
+const isPhoneKey = (field: Field) => phoneKeyFields.some((key) => key.name === field.name);
+const isTranscript = (object: string, field: Field) => field.name === 'Transcript__c' && (object === 'AI_Call__c' || object === 'Task');
+
+export const permissionSets: PermissionSetSpec[] = [
+  {
+    name: 'AI_Call_Sync_Admin',
+    label: 'AI Call Sync Admin',
+    description: 'Administers AI Call Sync: every AI call and its transcript, sync errors, routing rules, the phone key backfill.',
+    objects: [objectAccess('AI_Call__c', 'all'), objectAccess('AI_Call_Sync_Error__c', 'all')],
+    fieldAccess: (_object, field) => (isPhoneKey(field) ? 'read' : 'edit'),
+    classes: ['AiCallPanelController', 'PhoneKeyBackfillBatch'],
+    tabs: ['AI_Call__c', 'AI_Call_Sync_Error__c'],
+  },
+  {
+    name: 'AI_Call_Sync_Rep',
+    label: 'AI Call Sync Rep',
+    description: 'Reads AI calls in the call panel and on records: summary, intent, disposition, links. Not the full transcript.',
+    objects: [objectAccess('AI_Call__c', 'read')],
+    fieldAccess: (object, field) => (object === 'AI_Call_Sync_Error__c' || isTranscript(object, field) ? 'none' : 'read'),
+    classes: ['AiCallPanelController'],
+    tabs: ['AI_Call__c'],
+  },
+  {
+    name: 'AI_Call_Sync_Subscriber',
+    label: 'AI Call Sync Subscriber',
+    description: 'For the running user of the Call_Event__e trigger (PlatformEventSubscriberConfig): writes calls, Leads, Cases, Tasks and sync errors.',
+    objects: [
+      objectAccess('AI_Call__c', 'all'),
+      objectAccess('AI_Call_Sync_Error__c', 'create'),
+      objectAccess('Lead', 'write'),
+      objectAccess('Case', 'write'),
+    ],
+    fieldAccess: () => 'edit',
+    classes: [],
+    tabs: [],
+  },
+  {
+    name: 'AI_Call_Sync_Integration',
+    label: 'AI Call Sync Integration',
+    description: 'For the API user of the AI Call Sync relay: may publish Call_Event__e and nothing else.',
+    objects: [{ object: 'Call_Event__e', create: true, read: true, edit: false, delete: false, all: false }],
+    fieldAccess: () => 'none',
+    classes: [],
+    tabs: [],
+  },
+];
+
+function permissionSetXml(spec: PermissionSetSpec): string {
+  let body = '';
+  for (const apexClass of spec.classes) {
+    body += '    <classAccesses>\n' + element('apexClass', apexClass, 2) + element('enabled', true, 2) + '    </classAccesses>\n';
+  }
+  body += element('description', spec.description);
+  for (const [object, fields] of packageFields()) {
+    for (const field of fields) {
+      const required = field.spec.type === 'Text' && field.spec.required;
+      const access = spec.fieldAccess(object, field);
+      if (required || access === 'none') continue;
+      body += '    <fieldPermissions>\n' + element('editable', access === 'edit', 2) + element('field', `${object}.${field.name}`, 2);
+      body += element('readable', true, 2) + '    </fieldPermissions>\n';
+    }
+  }
+  body += element('hasActivationRequired', false) + element('label', spec.label);
+  for (const access of spec.objects) {
+    body += '    <objectPermissions>\n' + element('allowCreate', access.create, 2) + element('allowDelete', access.delete, 2);
+    body += element('allowEdit', access.edit, 2) + element('allowRead', access.read, 2) + element('modifyAllRecords', access.all, 2);
+    body += element('object', access.object, 2) + element('viewAllRecords', access.all, 2) + '    </objectPermissions>\n';
+  }
+  for (const tab of spec.tabs) {
+    body += '    <tabSettings>\n' + element('tab', tab, 2) + element('visibility', 'Visible', 2) + '    </tabSettings>\n';
+  }
+  return `${xmlHeader}<PermissionSet xmlns="${metadataNs}">\n${body}</PermissionSet>\n`;
+}
+
 /** Every generated file, keyed by its path relative to the repository root. */
 export function renderPackageMetadata(): Map<string, string> {
   const files = new Map<string, string>();
@@ -308,6 +420,9 @@ export function renderPackageMetadata(): Map<string, string> {
   addFields('Activity', taskFields);
   for (const name of Object.keys(globalValueSets) as ValueSetName[]) {
     files.set(`${metadataRoot}/globalValueSets/${name}.globalValueSet-meta.xml`, globalValueSetXml(name));
+  }
+  for (const spec of permissionSets) {
+    files.set(`${metadataRoot}/permissionsets/${spec.name}.permissionset-meta.xml`, permissionSetXml(spec));
   }
   for (const record of routingRecords()) {
     files.set(`${metadataRoot}/customMetadata/AI_Call_Routing.${record.developerName}.md-meta.xml`, customMetadataXml(record));
