@@ -124,13 +124,27 @@ export class Relay {
     );
     this.loops = [finaliseLoop, ...deliveryLoops, gaugeLoop, retentionLoop];
 
-    const intake = new Intake(this.store, {
-      concurrency: this.db.engine === 'pglite' ? 1 : 4,
-      // A call that is ready early (transcript and recording in) should not wait for the next tick.
-      onStored: (events) => {
-        if (events.some((e) => e.call.status || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
+    let lastProjection = 0;
+    const projectLoop = new Loop(
+      'project',
+      async () => {
+        // Acknowledging webhooks comes first: while they are arriving, merge at most once a
+        // second. On PGlite the store shares this thread, so merging would delay every ack.
+        const now = performance.now();
+        if (now - intake.lastWriteAt < 20 && now - lastProjection < 1000) return { sleepMs: 20 };
+        lastProjection = now;
+        const applied = await this.store.project();
+        // A call that is ready early (transcript and recording in) should not wait for the next tick.
+        if (applied.some((e) => e.call.status || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
+        return applied.length;
       },
-    });
+      // Polled rather than woken per webhook: merging in batches of many events costs a few
+      // statements per batch, merging after every webhook would cost them per webhook.
+      100,
+      log,
+    );
+    this.loops.unshift(projectLoop);
+    const intake = new Intake(this.store, { concurrency: this.db.engine === 'pglite' ? 1 : 4 });
 
     const app = createApp({
       metrics,

@@ -12,14 +12,14 @@ export class Intake {
   private readonly concurrency: number;
   private queue: Waiting[] = [];
   private writers = 0;
-  private onStored: (events: IngestEvent[]) => void;
+  /** performance.now() of the last stored batch: background work yields while webhooks are arriving. */
+  lastWriteAt = 0;
 
   /** concurrency: transactions in flight at once; 1 for PGlite, a few for a PostgreSQL pool. */
-  constructor(store: CallStore, options: { concurrency: number; maxBatch?: number; onStored?: (events: IngestEvent[]) => void }) {
+  constructor(store: CallStore, options: { concurrency: number; maxBatch?: number }) {
     this.store = store;
     this.concurrency = options.concurrency;
     this.maxBatch = options.maxBatch ?? 256;
-    this.onStored = options.onStored ?? (() => {});
   }
 
   submit(event: IngestEvent): Promise<Accepted> {
@@ -35,17 +35,14 @@ export class Intake {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          const results = await this.store.record(batch.map((w) => w.event));
+          const results = await this.store.append(batch.map((w) => w.event));
+          this.lastWriteAt = performance.now();
           batch.forEach((w, i) => w.resolve(results[i] ?? 'accepted'));
-          this.onStored(batch.filter((_, i) => results[i] === 'accepted').map((w) => w.event));
         } catch {
           // One event the database refuses must not fail the others that shared its transaction.
           for (const w of batch) {
-            await this.store.record([w.event]).then(
-              ([result]) => {
-                w.resolve(result ?? 'accepted');
-                if (result === 'accepted') this.onStored([w.event]);
-              },
+            await this.store.append([w.event]).then(
+              ([result]) => w.resolve(result ?? 'accepted'),
               w.reject,
             );
           }

@@ -31,39 +31,91 @@ export type CallRow = {
 
 export type Accepted = 'accepted' | 'duplicate';
 
-// One statement merges an event into its call: values only move forward (status by rank,
-// first-seen numbers kept, earliest start, latest end), and `completed` schedules finalisation
-// after the grace window, or at once when the transcript and recording are both in.
+// Merges a batch's folded patches into their calls in one statement: values only move forward
+// (status by rank, first-seen numbers kept, earliest start, latest end), and `completed`
+// schedules finalisation after the grace window, or at once when the transcript and recording
+// are both in. Calls new to the store were inserted as blank rows just before.
 const MERGE = `
-with prev as (select stage from calls where id = $1::text)
-insert into calls as c (id, provider, agent_id, direction, from_number, to_number, status, status_rank, stage,
-  started_at, ended_at, duration_seconds, recording_url, consent, transcript_done, recording_done, finalise_after)
-values ($1::text, $2::text, $3::text, coalesce($4::text, 'inbound'), $5::text, $6::text, $7::text, $8::int,
-  case when $8::int >= ${TERMINAL_RANK} then 'completed' else 'open' end,
-  $9::timestamptz, $10::timestamptz, $11::int, $12::text, $13::boolean, $14::boolean, $15::boolean,
-  case when $8::int >= ${TERMINAL_RANK} then now() + case when $14::boolean and $15::boolean then interval '0' else make_interval(secs => $16::float8) end end)
-on conflict (id) do update set
-  agent_id = coalesce(c.agent_id, excluded.agent_id),
-  direction = coalesce($4::text, c.direction),
-  from_number = coalesce(c.from_number, excluded.from_number),
-  to_number = coalesce(c.to_number, excluded.to_number),
-  status = case when excluded.status_rank > c.status_rank then excluded.status else c.status end,
-  status_rank = greatest(c.status_rank, excluded.status_rank),
-  stage = case when c.stage = 'open' and excluded.status_rank >= ${TERMINAL_RANK} then 'completed' else c.stage end,
-  started_at = least(c.started_at, excluded.started_at),
-  ended_at = greatest(c.ended_at, excluded.ended_at),
-  duration_seconds = greatest(c.duration_seconds, excluded.duration_seconds),
-  recording_url = coalesce(excluded.recording_url, c.recording_url),
-  consent = coalesce(excluded.consent, c.consent),
-  transcript_done = c.transcript_done or excluded.transcript_done,
-  recording_done = c.recording_done or excluded.recording_done,
+update calls c set
+  agent_id = coalesce(c.agent_id, i.agent_id),
+  direction = coalesce(i.direction, c.direction),
+  from_number = coalesce(c.from_number, i.from_number),
+  to_number = coalesce(c.to_number, i.to_number),
+  status = case when i.status_rank > c.status_rank then i.status else c.status end,
+  status_rank = greatest(c.status_rank, i.status_rank),
+  stage = case when c.stage = 'open' and i.status_rank >= ${TERMINAL_RANK} then 'completed' else c.stage end,
+  started_at = least(c.started_at, i.started_at),
+  ended_at = greatest(c.ended_at, i.ended_at),
+  duration_seconds = greatest(c.duration_seconds, i.duration_seconds),
+  recording_url = coalesce(i.recording_url, c.recording_url),
+  consent = coalesce(i.consent, c.consent),
+  transcript_done = c.transcript_done or i.transcript_done,
+  recording_done = c.recording_done or i.recording_done,
   finalise_after = case
-    when greatest(c.status_rank, excluded.status_rank) < ${TERMINAL_RANK} then null
-    when (c.transcript_done or excluded.transcript_done) and (c.recording_done or excluded.recording_done)
+    when greatest(c.status_rank, i.status_rank) < ${TERMINAL_RANK} then null
+    when (c.transcript_done or i.transcript_done) and (c.recording_done or i.recording_done)
       then least(coalesce(c.finalise_after, now()), now())
     else coalesce(c.finalise_after, now() + make_interval(secs => $16::float8)) end,
   updated_at = now()
-returning c.stage, (select stage from prev) as prev_stage`;
+from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
+            $9::timestamptz[], $10::timestamptz[], $11::int[], $12::text[], $13::boolean[], $14::boolean[], $15::boolean[])
+  as i(id, provider, agent_id, direction, from_number, to_number, status, status_rank,
+       started_at, ended_at, duration_seconds, recording_url, consent, transcript_done, recording_done)
+where c.id = i.id
+returning c.id, c.stage`;
+
+/** One call's events from one batch, folded with the same forward-only rules MERGE applies. */
+type Patch = {
+  callId: string;
+  provider: string;
+  agentId: string | null;
+  direction: string | null;
+  from: string | null;
+  to: string | null;
+  status: string | null;
+  rank: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  recordingUrl: string | null;
+  consent: boolean | null;
+  transcriptDone: boolean;
+  recordingDone: boolean;
+  history: string[];
+};
+
+const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : Date.parse(b) < Date.parse(a) ? b : a);
+const latest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : Date.parse(b) > Date.parse(a) ? b : a);
+
+export function fold(events: IngestEvent[]): Patch[] {
+  const patches = new Map<string, Patch>();
+  for (const event of events) {
+    const c = event.call;
+    let p = patches.get(event.callId);
+    if (!p) {
+      p = { callId: event.callId, provider: event.provider, agentId: null, direction: null, from: null, to: null, status: null, rank: -1, startedAt: null, endedAt: null, durationSeconds: null, recordingUrl: null, consent: null, transcriptDone: false, recordingDone: false, history: [] };
+      patches.set(event.callId, p);
+    }
+    p.agentId ??= c.agentId ?? null;
+    p.from ??= c.from ?? null;
+    p.to ??= c.to ?? null;
+    p.direction = c.direction ?? p.direction;
+    if (c.status && statusRank[c.status] > p.rank) {
+      p.status = c.status;
+      p.rank = statusRank[c.status];
+    }
+    p.startedAt = earliest(p.startedAt, c.startedAt ?? null);
+    p.endedAt = latest(p.endedAt, c.endedAt ?? null);
+    if (c.durationSeconds != null) p.durationSeconds = Math.max(p.durationSeconds ?? 0, c.durationSeconds);
+    p.recordingUrl = c.recordingUrl ?? p.recordingUrl;
+    p.consent = c.consent ?? p.consent;
+    p.transcriptDone ||= c.transcriptDone ?? false;
+    p.recordingDone ||= c.recordingDone ?? false;
+    // Utterances would flood the history; everything else is worth seeing there.
+    if (event.event !== 'transcript:content' && event.event !== 'transcript:interim') p.history.push(event.event);
+  }
+  return [...patches.values()];
+}
 
 export class CallStore {
   readonly db: Db;
@@ -74,48 +126,104 @@ export class CallStore {
     this.graceSeconds = graceSeconds;
   }
 
-  /** Stores a batch of events in one transaction; a repeated (call, event, sequence) is a duplicate. */
-  async record(events: IngestEvent[]): Promise<Accepted[]> {
-    return this.db.tx(async (sql) => {
-      const results: Accepted[] = [];
-      for (const event of events) results.push(await this.recordOne(sql, event));
-      return results;
+  /**
+   * Stores a batch of events in one statement; a repeated (call, event, sequence) is a duplicate.
+   * This is all a webhook waits for: merging into the call's row happens in `project`.
+   */
+  async append(events: IngestEvent[]): Promise<Accepted[]> {
+    const fields = atRest(this.db);
+    const rows = await this.db.query<{ call_id: string; event: string; sequence: string }>(
+      `insert into call_events (call_id, event, sequence, provider, payload)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+       on conflict do nothing returning call_id, event, sequence`,
+      [
+        events.map((e) => e.callId),
+        events.map((e) => e.event),
+        events.map((e) => e.sequence),
+        events.map((e) => e.provider),
+        events.map((e) => JSON.stringify(fields.event(e))),
+      ],
+    );
+    const key = (callId: string, event: string, sequence: string) => `${callId}\u0000${event}\u0000${sequence}`;
+    const inserted = new Set(rows.map((r) => key(r.call_id, r.event, r.sequence)));
+    // Within one batch the same event twice is stored once; the second copy is the duplicate.
+    const seen = new Set<string>();
+    return events.map((e) => {
+      const k = key(e.callId, e.event, e.sequence);
+      const first = inserted.has(k) && !seen.has(k);
+      seen.add(k);
+      return first ? 'accepted' : 'duplicate';
     });
   }
 
-  private async recordOne(sql: Sql, event: IngestEvent): Promise<Accepted> {
-    const inserted = await sql.query(
-      `insert into call_events (call_id, event, sequence, provider, payload) values ($1, $2, $3, $4, $5)
-       on conflict do nothing returning 1`,
-      [event.callId, event.event, event.sequence, event.provider, JSON.stringify(atRest(this.db).event(event))],
-    );
-    if (inserted.length === 0) return 'duplicate';
-    const c = event.call;
+  /** Appends and merges at once, for tools and tests that need the call's row straight away. */
+  async record(events: IngestEvent[]): Promise<Accepted[]> {
+    const results = await this.append(events);
+    while ((await this.project()).length > 0);
+    return results;
+  }
+
+  /**
+   * Merges stored events into their calls' rows, oldest first, and marks them applied. Safe to
+   * run in several relay instances at once: each takes different events, and a call's row only
+   * ever moves forward whatever order its events are applied in.
+   */
+  async project(limit = 500): Promise<IngestEvent[]> {
+    return this.db.tx(async (sql) => {
+      const rows = await sql.query<{ seq: string; payload: IngestEvent }>(
+        `select seq, payload from call_events where not applied order by seq limit $1 for update skip locked`,
+        [limit],
+      );
+      if (rows.length === 0) return [];
+      const events = rows.map((row) => atRest(this.db).openEvent(row.payload));
+      await this.merge(sql, fold(events));
+      await sql.query('update call_events set applied = true where seq = any($1::bigint[])', [rows.map((r) => r.seq)]);
+      return events;
+    });
+  }
+
+  private async merge(sql: Sql, patches: Patch[]): Promise<void> {
     const fields = atRest(this.db);
-    const [row] = await sql.query<{ stage: string; prev_stage: string | null }>(MERGE, [
-      event.callId,
-      event.provider,
-      c.agentId ?? null,
-      c.direction ?? null,
-      fields.text(c.from ?? null),
-      fields.text(c.to ?? null),
-      c.status ?? null,
-      c.status ? statusRank[c.status] : -1,
-      c.startedAt ?? null,
-      c.endedAt ?? null,
-      c.durationSeconds ?? null,
-      fields.text(c.recordingUrl ?? null),
-      c.consent ?? null,
-      c.transcriptDone ?? false,
-      c.recordingDone ?? false,
+    const ids = patches.map((p) => p.callId);
+    const before = new Map(
+      (await sql.query<{ id: string; stage: string }>('select id, stage from calls where id = any($1::text[]) for update', [ids])).map((r) => [r.id, r.stage]),
+    );
+    await sql.query(
+      `insert into calls (id, provider) select * from unnest($1::text[], $2::text[]) on conflict do nothing`,
+      [ids, patches.map((p) => p.provider)],
+    );
+    const after = await sql.query<{ id: string; stage: string }>(MERGE, [
+      ids,
+      patches.map((p) => p.provider),
+      patches.map((p) => p.agentId),
+      patches.map((p) => p.direction),
+      patches.map((p) => fields.text(p.from)),
+      patches.map((p) => fields.text(p.to)),
+      patches.map((p) => p.status),
+      patches.map((p) => p.rank),
+      patches.map((p) => p.startedAt),
+      patches.map((p) => p.endedAt),
+      patches.map((p) => p.durationSeconds),
+      patches.map((p) => fields.text(p.recordingUrl)),
+      patches.map((p) => p.consent),
+      patches.map((p) => p.transcriptDone),
+      patches.map((p) => p.recordingDone),
       this.graceSeconds,
     ]);
-    // Utterances would flood the history; everything else is worth seeing there.
-    if (event.event !== 'transcript:content' && event.event !== 'transcript:interim') {
-      const moved = row && row.stage !== row.prev_stage ? ` (stage ${row.prev_stage ?? 'new'} -> ${row.stage})` : '';
-      await sql.query('insert into call_history (call_id, stage, detail) values ($1, $2, $3)', [event.callId, row?.stage ?? 'open', `${event.event}${moved}`]);
+    const history: [string, string, string][] = [];
+    for (const { id, stage } of after) {
+      const patch = patches.find((p) => p.callId === id);
+      for (const event of patch?.history ?? []) history.push([id, stage, event]);
+      const was = before.get(id) ?? 'new';
+      if (was !== stage) history.push([id, stage, `stage ${was} -> ${stage}`]);
     }
-    return 'accepted';
+    if (history.length > 0) {
+      await sql.query(`insert into call_history (call_id, stage, detail) select * from unnest($1::text[], $2::text[], $3::text[])`, [
+        history.map((h) => h[0]),
+        history.map((h) => h[1]),
+        history.map((h) => h[2]),
+      ]);
+    }
   }
 
   async get(callId: string): Promise<CallRow | undefined> {

@@ -20,6 +20,7 @@ const accountSid = 'AC' + 'b'.repeat(32);
 describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   const store = testStore();
   let db: Db;
+  let callStore: CallStore;
   let server: Server;
   let base: string;
 
@@ -27,7 +28,8 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
     db = await openDb(store.location, { schema: store.schema });
     const metrics = createMetrics();
     const log = createLogger('silent');
-    const intake = new Intake(new CallStore(db, 30), { concurrency: 1 });
+    callStore = new CallStore(db, 30);
+    const intake = new Intake(callStore, { concurrency: 1 });
     const app = createApp({
       metrics,
       log,
@@ -68,6 +70,7 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
       results.push(((await res.json()) as { result: string }).result);
     }
     assert.deepEqual(results, ['accepted', 'accepted', 'duplicate', 'accepted', 'duplicate', 'duplicate']);
+    await callStore.project();
     const calls = await db.query<{ status: string; stage: string; duration_seconds: number; from_number: string; agent_id: string }>('select * from calls');
     assert.equal(calls.length, 1, 'one call');
     assert.equal(calls[0]?.status, 'completed', 'a late ringing does not undo completed');
@@ -122,11 +125,13 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
     await post('/webhooks/twilio/transcription', utter(3, 'inbound_track', 'Thursday works.'));
     await post('/webhooks/twilio/transcription', utter(2, 'outbound_track', 'Tuesday or Thursday?'));
     await post('/webhooks/twilio/transcription', utter(1, 'inbound_track', 'I need an appointment.'));
-    const storeView = new CallStore(db, 30);
+    const storeView = callStore;
+    await storeView.project();
     let call = await storeView.get(sid);
     assert.ok(call?.finalise_after && call.finalise_after.getTime() > Date.now() + 20_000, 'waits for the grace window while transcript and recording are outstanding');
     await post('/webhooks/twilio/transcription', { AccountSid: accountSid, CallSid: sid, TranscriptionSid: 'GT' + 'e'.repeat(32), TranscriptionEvent: 'transcription-stopped', SequenceId: '4' });
     await post('/webhooks/twilio/recording', { AccountSid: accountSid, CallSid: sid, RecordingSid: 'RE' + 'f'.repeat(32), RecordingStatus: 'completed', RecordingUrl: 'https://api.twilio.com/2010-04-01/Accounts/x/Recordings/y' });
+    await storeView.project();
     call = await storeView.get(sid);
     assert.ok(call?.finalise_after && call.finalise_after.getTime() <= Date.now() + 1000, 'finalised early once both are in');
     assert.equal(call?.recording_url, 'https://api.twilio.com/2010-04-01/Accounts/x/Recordings/y');

@@ -3,6 +3,10 @@
 -- Every webhook delivery that passed its signature check, exactly once per
 -- (call, event, sequence): the dedupe key, and the source a call is rebuilt from.
 create table call_events (
+  -- Arrival order, and the projector's cursor: events are acknowledged once stored here, and
+  -- merged into their call's row afterwards.
+  seq         bigserial   unique,
+  applied     boolean     not null default false,
   call_id     text        not null,
   event       text        not null,
   sequence    text        not null,
@@ -11,6 +15,7 @@ create table call_events (
   payload     jsonb       not null,
   primary key (call_id, event, sequence)
 );
+create index call_events_unapplied on call_events (seq) where not applied;
 
 -- One row per call: merged metadata (forward only) and where it is in the pipeline.
 create table calls (
