@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Analyser } from '../src/analysis/analyser.ts';
 import { PiiType } from '../src/analysis/insights.ts';
 import { redactText } from '../src/analysis/redact.ts';
-import { Turn } from '../src/calls/model.ts';
+import { Direction, Turn } from '../src/calls/model.ts';
 import { Disposition, Intent } from '../src/taxonomy.ts';
 
 /** dev: used while writing the rules; holdout: written afterwards and only ever measured. */
@@ -17,6 +17,7 @@ export type Split = z.infer<typeof Split>;
 const LabelledCall = z.object({
   id: z.string(),
   split: Split,
+  direction: Direction,
   startedAt: z.string(),
   turns: z.array(Turn.omit({ startMs: true })),
   labels: z.object({ intent: Intent, disposition: Disposition, callerName: z.string().nullable(), callerEmail: z.string().nullable() }),
@@ -104,7 +105,7 @@ export async function evaluateAnalyser(analyser: Analyser, calls: LabelledCall[]
     const { insights } = await analyser.analyse({
       callId: call.id,
       agentId: null,
-      direction: 'inbound',
+      direction: call.direction,
       from: null,
       to: null,
       startedAt: call.startedAt,

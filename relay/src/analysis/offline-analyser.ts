@@ -24,7 +24,7 @@ export function analyseOffline(input: AnalysisInput, redacted: RedactedTranscrip
   const turns = redacted.turns;
   const reference = input.startedAt ? new Date(input.startedAt) : new Date();
   const vendorText = input.vendor?.summary ?? null;
-  const intent = classifyIntent(turns, vendorText);
+  const intent = classifyIntent(turns, vendorText, input.direction);
   const disposition = classifyDisposition(turns, intent, vendorText);
   const caller = callerIdentity(input.transcript, redacted);
   const tags = tagsFor(turns, disposition.value);

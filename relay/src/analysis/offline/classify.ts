@@ -2,7 +2,7 @@
 // what the caller says first (why they called); disposition leans on the end of the call
 // (how it ended), and both speakers count, because the agent is the one who says "you're all
 // set for Friday" or "let me transfer you".
-import type { Turn } from '../../calls/model.ts';
+import type { Direction, Turn } from '../../calls/model.ts';
 import { Disposition, Intent } from '../../taxonomy.ts';
 import { DISPOSITION_CUES, INTENT_CUES, negated, type Cue, type OutcomeCue } from './cues.ts';
 
@@ -38,17 +38,25 @@ function confidenceFrom(scores: number[], floor: number): number {
   return Math.round(Math.min(OFFLINE_CAP, floor + 0.25 * margin + 0.2 * strength) * 100) / 100;
 }
 
-/** `extra` is vendor-provided text (a platform's own summary): weak, supporting evidence. */
-export function classifyIntent(turns: Turn[], extra: string | null): Scored<Intent> {
+/** Intents the agent can tell as well as the caller: a robocall's pitch, a wrong number. */
+const AGENT_KNOWS = new Set<Intent>(['spam', 'wrong_number']);
+
+/**
+ * `extra` is vendor-provided text (a platform's own summary): weak, supporting evidence. On an
+ * outbound call the agent states the purpose, so its words count as much as the other party's.
+ */
+export function classifyIntent(turns: Turn[], extra: string | null, direction: Direction = 'inbound'): Scored<Intent> {
   const scores = new Map<Intent, number>(Intent.options.map((i) => [i, 0]));
   const evidence = new Map<Intent, { turn: number; sentence: string }>();
-  let callerTurn = 0;
+  const seen = { caller: 0, agent: 0 };
   turns.forEach((turn, index) => {
     const isCaller = turn.speaker === 'caller';
-    // Why someone called is usually in their first two turns.
-    const weight = isCaller ? (callerTurn < 2 ? 1.5 : 1) : 0.35;
-    if (isCaller) callerTurn += 1;
+    const nth = seen[turn.speaker]++;
+    // Why someone called is said early; later turns are about the details and the wrap-up.
+    const early = nth < 2 ? 1.5 : nth < 4 ? 1 : 0.6;
+    const speaker = direction === 'outbound' ? (isCaller ? 0.8 : 1) : isCaller ? 1 : 0.35;
     for (const intent of Intent.options) {
+      const weight = early * (AGENT_KNOWS.has(intent) && !isCaller ? Math.max(speaker, 0.8) : speaker);
       for (const hit of hits(turn.text, INTENT_CUES[intent] ?? [])) {
         scores.set(intent, scores.get(intent)! + hit.weight * weight);
         if (isCaller && !evidence.has(intent)) evidence.set(intent, { turn: index, sentence: sentenceAround(turn.text, hit.index) });

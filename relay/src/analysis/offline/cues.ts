@@ -6,35 +6,38 @@ import type { Disposition, Intent } from '../../taxonomy.ts';
 export type Cue = { pattern: RegExp; weight: number; /** "not ..." before it cancels it */ negatable: boolean };
 
 const cue = (pattern: RegExp, weight: number, negatable = true): Cue => ({ pattern, weight, negatable });
-const NOUNS = String.raw`appointment|appt|consultation|consult|visit|cleaning|check-?up|exam|demo|estimate|inspection|session|slot|service call|tour|viewing|reservation|booking|spot`;
+const NOUNS = String.raw`appointment|appt|consultation|consult|visit|cleaning|check-?up|exam|physical|demo|estimate|inspection|session|slot|service call|tour|viewing|reservation|booking|spot|haircut|color|massage|flu shot|vaccine|x-?ray|oil change|test drive|fitting`;
 
 export const INTENT_CUES: Record<Intent, Cue[]> = {
   book_appointment: [
-    cue(new RegExp(String.raw`\b(book|schedule|make|set up|setup|get|need|want|like|request)\b[^.?!]{0,25}\b(${NOUNS})s?\b`), 3),
+    cue(new RegExp(String.raw`\b(book|schedule|make|set up|setup|get|need|want|like|request|due for|in for)\b[^.?!]{0,25}\b(${NOUNS})s?\b`), 3),
     cue(new RegExp(String.raw`\b(${NOUNS})\b`), 0.8),
-    cue(/\b(come in|get in|be seen|see (the|a|dr\.?|doctor) ?\w*|available (slots?|times?|appointments?)|any availability|openings?|first available|next available|fit (me|us|him|her) in|come out (to|and)|send someone out)\b/, 1.5),
+    cue(/\b(come in (for|to|and|today|tomorrow|this|next|on)|get in (for|to|today|tomorrow|this|next)|be seen|(get|have) (him|her|them|it|my \w+) (seen|looked at|checked)|see (the|a|dr\.?|doctor) ?\w*|available (slots?|times?|appointments?)|any availability|what (do you|have you) (got|have) (available |open )?(this|next|on|for|today|tomorrow)|anything (available|open)|openings?|first available|next available|fit (me|us|him|her) in|come out (to|and)|send someone out)\b/, 1.5),
     cue(/\bnew patient\b/, 1),
   ],
   reschedule_appointment: [
-    cue(/\b(reschedul\w*|move (my|the|our|his|her) (appointment|appt|visit|booking|reservation|cleaning|consultation)|change (my|the|our) (appointment|appt|time|booking|reservation)|push (it|my appointment|that) back|cancel\w* (my|the|our|his|her|this) (appointment|appt|visit|booking|reservation|consultation|cleaning|demo|service)|can't make (it|my appointment|the appointment)|won't be able to make|need to cancel|want to cancel|have to cancel|move it to)\b/, 4),
+    cue(/\b(reschedul\w*|move (my|the|our|his|her) (appointment|appt|visit|booking|reservation|cleaning|consultation)|change (my|the|our) (appointment|appt|time|booking|reservation)|push (it|my appointment|that) back|cancel\w* (my|the|our|his|her|this) (appointment|appt|visit|booking|reservation|consultation|cleaning|demo|service)|can't make (it|my appointment|the appointment)|won't be able to make|need to cancel|want to cancel|have to cancel|move it|can i (move|change|switch) (it|my|the))\b/, 4),
+    cue(/\b(something came up|conflict came up)\b/, 2),
     cue(/\b(different (day|time)|another (day|time)|earlier (time|slot)|later (time|slot))\b/, 1),
   ],
   sales_inquiry: [
+    cue(/\b(wanted a quote|want a quote|get a quote|need a quote|quote for)\b/, 1),
     cue(/\b(how much|pricing|prices?|quotes?|costs?|rates?|interested in|looking (for|into|to (buy|get|purchase|replace|install))|buy|purchase|sign up|plans?|packages?|financing|discounts?|specials?|promotion)\b/, 1.5),
-    cue(/\b(do you (sell|offer|carry|install|provide|do|have any)|can you (install|quote|give me a quote)|what (would it|does it) cost|ballpark)\b/, 2),
+    cue(/\b(on sale|in stock|do you (sell|offer|carry|install|provide|do)|can you (install|quote|give me a quote)|what (would it|does it) cost|ballpark)\b/, 2),
   ],
   support_request: [
-    cue(/\b(not working|isn'?t working|stopped working|doesn'?t work|won'?t (turn on|start|connect|load|work|open|charge|print|drain|flush|heat|cool)|broken|broke|error( message| code)?|leak\w*|problem with|issue with|issues with|trouble with|can'?t (log ?in|sign in|connect|access|get (it|in|into))|crash\w*|outage|is down|went out|fix|repair|troubleshoot\w*|no (hot water|heat|power|internet|signal|service|ac|air)|keeps? (beeping|shutting|dropping|crashing|leaking|tripping)|making (a|this) (noise|sound)|clogged|backed up|locked out|reset my password)\b/, 2),
+    cue(/\b(not working|isn'?t working|stopped working|doesn'?t work|won'?t (turn on|start|connect|load|work|open|charge|print|drain|flush|heat|cool)|broken|broke|error( message| code)?|leak\w*|problem with|issue with|issues with|trouble with|can'?t (log ?in|sign in|connect|access|get (it|in|into))|crash\w*|outage|is down|went out|fix|repair|troubleshoot\w*|no (hot water|heat|power|internet|signal|service|ac|air)|keeps? (beeping|shutting|dropping|crashing|leaking|tripping)|making (a|this) (noise|sound)|clogged|backed up|locked out|reset my password|smell (of )?(gas|smoke|burning)|gas leak)\b/, 2),
+    cue(/\b(chipped|cracked|in (a lot of |so much )?pain|hurts|bleeding|swollen|injured)\b/, 1.5),
     cue(/\b(help with|need help|not sure how to|how do i)\b/, 0.6),
   ],
   billing_question: [
-    cue(/\b(bill|billing|billed|invoice|charged?|charges|overcharged|double[- ]charged|refund|payment|pay (my|the|a|it|off)|balance|statement|copay|co-pay|deductible|autopay|auto-pay|card on file|late fee|fees?|explanation of benefits|insurance claim|claim (was )?denied)\b/, 2),
+    cue(/\b(bill|billing|billed|invoice|charged?|charges|overcharged|double[- ]charged|refund|payment|pay (my|the|a|it|off)|balance|statement|copay|co-pay|deductible|autopay|auto-pay|card on file|late fee|fees?|explanation of benefits|insurance claim|claims?|denied|coded|resubmit\w*)\b/, 2),
   ],
   order_status: [
-    cue(/\b(my order|the order|an order|order status|status of (my|the|an)|where('s| is) my|tracking( number)?|shipped|shipping|delivery|delivered|arrive[ds]?|arriving|package|parcel|eta|on (its|his|her|their) way|technician|tech (is|was|coming)|installer|hasn'?t (shown up|arrived|come|been delivered)|still waiting (for|on)|supposed to (come|arrive|be here|be delivered))\b/, 2),
+    cue(/\b(i ordered|we ordered|placed an order|is it ready|if it'?s ready|ready (yet|for pick ?up)|(did|has) it come in|come in yet|(you|you guys|we) ordered|my order|the order|an order|order status|status of (my|the|an)|where('s| is) my|tracking( number)?|shipped|shipping|delivery|delivered|arrive[ds]?|arriving|package|parcel|eta|on (its|his|her|their) way|technician|tech (is|was|coming)|installer|hasn'?t (shown up|arrived|come|been delivered)|still waiting (for|on)|supposed to (come|arrive|be here|be delivered))\b/, 2),
   ],
   complaint: [
-    cue(/\b(complain\w*|complaint|unhappy|not happy|disappointed|terrible|awful|horrible|rude|unacceptable|ridiculous|worst|frustrat\w*|angry|upset|furious|disgusted|poor (service|job|work)|(speak|talk) (to|with) (a|the|your) (manager|supervisor)|never (coming|going) back|file a (complaint|report)|waste of|unprofessional|nobody (called|showed)|no one (called|showed)|not acceptable|want (this|it) (fixed|made right)|made (a|this) mess)\b/, 2.5),
+    cue(/\b(complain\w*|complaint|unhappy|not happy|disappointed|terrible|awful|horrible|rude|unacceptable|ridiculous|worst|frustrat\w*|angry|upset|furious|disgusted|poor (service|job|work)|(speak|talk) (to|with) (a|the|your) (manager|supervisor)|never (coming|going) back|file a (complaint|report)|waste of|unprofessional|nobody (called|showed)|no one (called|showed)|not acceptable|want (this|it) (fixed|made right)|made (a|this) mess)\b/, 3.5),
   ],
   general_question: [
     cue(/\b(your hours|what are your hours|hours (are|on|today|tomorrow)|open (on|until|today|tomorrow|late|saturdays?|sundays?|weekends?)|are you (guys )?open|what time (do|does) (you|the \w+) (open|close)|closing time|where are you located|located|your location|directions|parking|your address|do you (accept|take) (\w+ ){0,2}(insurance|cards?|checks?|walk-?ins?|medicare|medicaid|cash|credit)|walk-?ins?|policy|policies|wheelchair|how long (does|is|will)|question about|quick question|wondering (if|whether|what|how)|do you (guys )?(speak|have parking|allow|offer wifi))\b/, 2),
@@ -43,7 +46,7 @@ export const INTENT_CUES: Record<Intent, Cue[]> = {
     cue(/\b(extended (car |auto |vehicle )?warranty|vehicle('s)? warranty|press (one|1|nine|9|two|2)|you('ve| have) been (selected|approved|chosen|pre-?approved)|final (notice|attempt|courtesy call)|lower your (interest|rate|monthly)|google (listing|business|my business|ranking)|\bseo\b|search engine|first page of google|business (loan|funding|line of credit)|merchant (services|account|processing)|free (cruise|vacation|gift|trip)|congratulations|limited[- ]time offer|act now|social security (administration|number (has been|is|was) (suspended|compromised))|\birs\b|this is an? (important|urgent|automated) (message|call)|do not hang up|pre-?approved|debt relief|student loan forgiveness|solar (panels? )?(program|incentive)|verify your (business )?listing|your (account|computer) (has been|is) (compromised|hacked))\b/, 3, false),
   ],
   wrong_number: [
-    cue(/\b(wrong number|(must|might|may) have (dialed|dialled|called|the wrong)|dialed (the )?wrong|is this not|isn'?t this (the )?\w+|i was trying to (reach|call) (my|a|the) \w+|thought (this|i) was (calling )?(\w+ ){0,2}(pizza|pharmacy|restaurant|residence|house|office|school|bank)|not who i (was|meant)|sorry,? wrong|no one (here )?by that name|nobody (here )?by that name|there's no \w+ here)\b/, 4, false),
+    cue(/\b(wrong number|wrong (contact|person|office|place)|(must|might|may) have (dialed|dialled|called|hit|pressed|the wrong)|dialed (the )?wrong|is this not|isn'?t this (the )?\w+|i was trying to (reach|call) (my|a|the) \w+|thought (this|i) was (calling )?(\w+ ){0,2}(pizza|pharmacy|restaurant|residence|house|office|school|bank)|not who i (was|meant)|sorry,? wrong|no one (here )?by that name|nobody (here )?by that name|there's no \w+ here)\b/, 4, false),
   ],
 };
 
@@ -53,7 +56,9 @@ const outcome = (pattern: RegExp, weight: number, speaker?: 'agent' | 'caller', 
 
 export const DISPOSITION_CUES: Partial<Record<Disposition, OutcomeCue[]>> = {
   appointment_booked: [
-    outcome(/\b(you('re| are) (all )?(set|booked|confirmed|scheduled) (for|on)|i('ve| have) (booked|scheduled|reserved|got you (down|in|booked|scheduled)|put you (down|in)|moved (you|it|your appointment)|rescheduled (you|it|your)|added you)|booked (you|that|it) (for|in|on)|scheduled (you|that|it) for|(appointment|appt|visit|consultation|cleaning|demo|booking|inspection|estimate) (is |has been )?(now )?(confirmed|booked|set|scheduled|moved)|see you (then|on|at|tomorrow|next|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|we('ll| will) see you|locked (you|it) in|pencil(led)? you in|confirmation (text|email|message))\b/, 3),
+    outcome(/\b(you('re| are) (all )?(set|booked|confirmed|scheduled) (for|on)|i('ve| have) (booked|scheduled|reserved|got you (down|in|booked|scheduled)|put you (down|in)|moved (you|it|your appointment)|rescheduled (you|it|your)|added you)|booked (you|that|it) (for|in|on)|scheduled (you|that|it) for|(appointment|appt|visit|consultation|cleaning|demo|booking|inspection|estimate) (is |has been )?(now )?(confirmed|booked|set|scheduled|moved)|(is|are|you're|you are) (all )?(booked|scheduled|confirmed) (for|on|today|tomorrow|at|this|next)|locked (you|it) in|pencil(led)? you in|confirmation (text|email|message)|(get|receive) (a|your) confirmation)\b/, 3),
+    // Also said at pick-ups and drop-offs, so it only supports a booking.
+    outcome(/\b(see you (then|on|at|tomorrow|next|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|we('ll| will) see you)\b/, 1.2),
     outcome(/\b(that works|works for me|i'?ll take (it|that|the)|book it|sounds good,? (let'?s|book)|perfect,? (book|put me))\b/, 1.2, 'caller'),
   ],
   callback_requested: [
@@ -78,7 +83,7 @@ export const DISPOSITION_CUES: Partial<Record<Disposition, OutcomeCue[]>> = {
     outcome(/\b(leave (a|your) (message|name and number)|after the (tone|beep)|voicemail|voice mail|mailbox|not available to take your call|can'?t (come to|get to) the phone|record your message|at the tone|you('ve| have) reached the (voicemail|mailbox|office) of)\b/, 4, undefined, false),
   ],
   abandoned: [
-    outcome(/\b(hello\?|are you (still )?there|i can'?t hear you|you('re| are) breaking up|call (got|was|is) (dropped|disconnected|cut off)|hung up|line went dead|lost you)\b/, 2, undefined, false),
+    outcome(/\b(hello\?|are you (still )?there|i can'?t hear you|you('re| are) breaking up|(call )?(got|was|is|were) (dropped|disconnected|cut off)|hung up|line went dead|lost you)\b/, 2, undefined, false),
   ],
 };
 

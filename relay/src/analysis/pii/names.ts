@@ -24,6 +24,7 @@ const TOKEN = /^[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?/;
 /** Cue phrases, ending just before the name. Strong cues accept lower-case names (ASR output). */
 const CUES: { pattern: RegExp; cue: NameCue; strong: boolean }[] = [
   { pattern: /\b(?:my (?:full |first |last |sur)?name(?:'s| is)|(?:first|last|full|sur) ?name(?:'s| is)|the name(?:'s| is| will be)|name's|names is|under the name(?: of)?|it's under|goes by|you can call me|just call me|call me)\s*$/i, cue: 'self', strong: true },
+  { pattern: /\b(?:am i speaking (?:with|to)|is this|may i speak (?:with|to)|can i speak (?:with|to))\s*$/i, cue: 'other', strong: false },
   { pattern: /\b(?:this is|it's|it is|i'm|i am|you're speaking (?:with|to)|you've reached|speaking with|here's|tell (?:him|her|them)(?: that)?)\s*$/i, cue: 'self', strong: false },
   { pattern: /\bmy (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|aunt|uncle|child|kid|manager|tenant|landlord|assistant)(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
   { pattern: /\b(?:ask(?:ing)? for|speak (?:to|with)|talk (?:to|with)|looking for|trying to reach|is this|with doctor|with dr\.?|for|with|from|to|tell|let|and|or|see|saw|sent|told|called)\s*$/i, cue: 'other', strong: false },
