@@ -79,9 +79,11 @@ export const RelayFile = z
         flushMs: z.number().int().min(0).max(10_000).default(250),
         baseBackoffMs: z.number().int().min(1).default(1_000),
         maxBackoffMs: z.number().int().min(1).default(300_000),
+        /** A claimed batch belongs to its worker this long; after a crash, another takes it then. */
+        leaseSeconds: z.number().int().min(1).max(3600).default(60),
       })
       .strict()
-      .default({ maxAttempts: 8, batchSize: 200, flushMs: 250, baseBackoffMs: 1_000, maxBackoffMs: 300_000 }),
+      .default({ maxAttempts: 8, batchSize: 200, flushMs: 250, baseBackoffMs: 1_000, maxBackoffMs: 300_000, leaseSeconds: 60 }),
     retention: z
       .object({
         transcriptDays: z.number().int().min(1).default(90),

@@ -60,7 +60,7 @@ export class Outbox {
     return { count: row?.count ?? 0, oldestWaitMs: row?.wait_ms ?? 0 };
   }
 
-  async claim(sink: SinkName, limit: number, leaseSeconds = 60): Promise<Claimed[]> {
+  async claim(sink: SinkName, limit: number, leaseSeconds = this.policy.leaseSeconds): Promise<Claimed[]> {
     const rows = await this.db.query<{ id: string; attempts: number; snapshot: unknown; call_ended_at: Date | null }>(
       `update deliveries set lease_until = now() + make_interval(secs => $3::float8), attempts = attempts + 1
        where id in (select id from deliveries where sink = $1 and status = 'pending' and next_attempt_at <= now()

@@ -48,7 +48,7 @@ describe('console and transcript page over HTTP', () => {
     await seedCall(db, store, { callId: 'CAtwo', sinks: ['dry-run'], from: '+15615550777' });
     await seedCall(db, store, { callId: 'CAold', sinks: ['dry-run'], endedDaysAgo: 120 });
     await purgeAllExpired(db, 90);
-    const outbox = new Outbox(db, { maxAttempts: 3, batchSize: 10, flushMs: 0, baseBackoffMs: 1, maxBackoffMs: 10 }, metrics, log);
+    const outbox = new Outbox(db, { maxAttempts: 3, batchSize: 10, flushMs: 0, baseBackoffMs: 1, maxBackoffMs: 10, leaseSeconds: 60 }, metrics, log);
     const app = createApp({
       metrics,
       log,

@@ -66,7 +66,7 @@ describe('personal data at rest', () => {
     assert.equal((detail?.transcript as { text: string }[])[1]?.text, SECRET_WORDS);
     const listed = await listCalls(db, CallFilter.parse({ intent: 'billing_question' }));
     assert.equal(listed.calls[0]?.callerName, 'Rosalind Quayle', 'filters still work on the readable intent');
-    const outbox = new Outbox(db, { maxAttempts: 3, batchSize: 10, flushMs: 0, baseBackoffMs: 1, maxBackoffMs: 10 }, createMetrics(), createLogger('silent'));
+    const outbox = new Outbox(db, { maxAttempts: 3, batchSize: 10, flushMs: 0, baseBackoffMs: 1, maxBackoffMs: 10, leaseSeconds: 60 }, createMetrics(), createLogger('silent'));
     const [claimed] = await outbox.claim('dry-run', 10);
     assert.equal(claimed?.snapshot.transcript?.[1]?.text, SECRET_WORDS, 'the outbox hands sinks the clear snapshot');
     await db.close();
