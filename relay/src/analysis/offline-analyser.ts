@@ -15,9 +15,16 @@ export type OfflineOptions = {
   redactTranscript: boolean;
 };
 
-/** Names and emails go back in (the CRM receives them anyway); numbers and addresses stay out. */
-function restoreContact(redacted: RedactedTranscript, text: string): string {
-  return text.replace(/\[(?:NAME|EMAIL)_\d+\]/g, (p) => redacted.valueOf(p) ?? p);
+/**
+ * Names and emails go back into a sentence of turn \`turn\` as that turn said them (the CRM
+ * receives them anyway); numbers, cards and addresses stay placeholders.
+ */
+function restoreContact(redacted: RedactedTranscript, turn: number, text: string): string {
+  return text.replace(/\[(?:NAME|EMAIL)_\d+\]/g, (placeholder) => {
+    const entity = redacted.entities.find((e) => e.turn === turn && e.placeholder === placeholder);
+    if (!entity) return redacted.valueOf(placeholder) ?? placeholder;
+    return entity.type === 'email' ? entity.normalised : entity.value;
+  });
 }
 
 export function analyseOffline(input: AnalysisInput, redacted: RedactedTranscript = redactTranscript(input.transcript)): Insights {
@@ -36,8 +43,8 @@ export function analyseOffline(input: AnalysisInput, redacted: RedactedTranscrip
   const summary = summarise({
     intent: intent.value,
     disposition: disposition.value,
-    askedSentence: asked ? restoreContact(redacted, asked.sentence) : null,
-    said: evidence ? { sentence: restoreContact(redacted, evidence.sentence), speaker: turns[evidence.turn]!.speaker } : null,
+    askedSentence: asked ? restoreContact(redacted, asked.turn, asked.sentence) : null,
+    said: evidence ? { sentence: restoreContact(redacted, evidence.turn, evidence.sentence), speaker: turns[evidence.turn]!.speaker } : null,
     followUp,
     empty: !spoken,
   });
@@ -63,11 +70,11 @@ export function analyseOffline(input: AnalysisInput, redacted: RedactedTranscrip
 /** Caller sentences about budget, size, timing or what they use now: what a salesperson asks first. */
 function qualificationNotes(turns: RedactedTranscript['turns'], redacted: RedactedTranscript): string | null {
   const notes: string[] = [];
-  for (const turn of turns) {
+  for (const [index, turn] of turns.entries()) {
     if (turn.speaker !== 'caller') continue;
     for (const sentence of turn.text.split(/(?<=[.!?])\s+/)) {
       if (/\b(budget|\$\d|dollars|square (feet|foot)|sq ?ft|users|seats|employees|locations|units|rooms|by (next|the end)|this (month|week|year)|currently (use|using|have)|timeline|asap|how soon)\b/i.test(sentence)) {
-        notes.push(restoreContact(redacted, sentence.trim()));
+        notes.push(restoreContact(redacted, index, sentence.trim()));
       }
     }
   }

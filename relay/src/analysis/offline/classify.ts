@@ -75,6 +75,7 @@ export function classifyIntent(turns: Turn[], extra: string | null, direction: D
 function outcomeHits(turns: Turn[]): { scores: Map<Disposition, number>; evidence: Map<Disposition, { turn: number; sentence: string }> } {
   const scores = new Map<Disposition, number>(Disposition.options.map((d) => [d, 0]));
   const evidence = new Map<Disposition, { turn: number; sentence: string }>();
+  const strongest = new Map<Disposition, number>();
   turns.forEach((turn, index) => {
     // Later turns say how the call ended; early ones only what was hoped for.
     const position = 0.4 + (0.6 * (index + 1)) / turns.length;
@@ -83,8 +84,13 @@ function outcomeHits(turns: Turn[]): { scores: Map<Disposition, number>; evidenc
       for (const c of cues) {
         if (c.speaker && c.speaker !== turn.speaker) continue;
         for (const hit of hits(turn.text, [c])) {
-          scores.set(disposition, scores.get(disposition)! + hit.weight * position);
-          evidence.set(disposition, { turn: index, sentence: sentenceAround(turn.text, hit.index) });
+          const contribution = hit.weight * position;
+          scores.set(disposition, scores.get(disposition)! + contribution);
+          // The sentence that counted most says best how the call ended.
+          if (contribution >= (strongest.get(disposition) ?? 0)) {
+            strongest.set(disposition, contribution);
+            evidence.set(disposition, { turn: index, sentence: sentenceAround(turn.text, hit.index) });
+          }
         }
       }
     }
