@@ -55,10 +55,10 @@ export function createAnalyser(config: Config, metrics?: Metrics): Analyser {
     const client = new OpenAI({ ...common, apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' });
     return new LlmAnalyser({ client, model: env.OPENAI_MODEL, config, metrics });
   }
-  return createOfflineAnalyser(config);
+  return createOfflineAnalyser(config, metrics);
 }
 
 /** The analyser with no key and no network. Without a config it redacts the transcript it hands on. */
-export function createOfflineAnalyser(config?: Config): Analyser {
-  return new OfflineAnalyser({ redactTranscript: config?.file.redaction.inTranscript ?? true });
+export function createOfflineAnalyser(config?: Config, metrics?: Metrics): Analyser {
+  return new OfflineAnalyser({ redactTranscript: config?.file.redaction.inTranscript ?? true, metrics });
 }

@@ -11,7 +11,7 @@ import type { AnalysisInput, AnalysisResult, Analyser } from './analyser.ts';
 import { Insights, type Usage } from './insights.ts';
 import { costUsd } from './llm/pricing.ts';
 import { buildMessages } from './llm/prompt.ts';
-import { redactTranscript, type RedactedTranscript } from './redact.ts';
+import { redactText, redactTranscript, type RedactedTranscript } from './redact.ts';
 
 export class AnalysisError extends Error {}
 
@@ -90,7 +90,8 @@ export class LlmAnalyser implements Analyser {
   private async attempt(messages: ReturnType<typeof buildMessages>, usage: Usage): Promise<Attempt> {
     let completion;
     try {
-      completion = await this.deps.client.chat.completions.create({ model: this.deps.model, messages, response_format: RESPONSE_FORMAT, temperature: 0 });
+      // No temperature: reasoning models accept only their default, and the schema constrains the answer.
+      completion = await this.deps.client.chat.completions.create({ model: this.deps.model, messages, response_format: RESPONSE_FORMAT });
     } catch (error) {
       if (error instanceof APIError) {
         return { error: `HTTP ${error.status ?? 'error'}: ${error.message}`, retryAfterMs: retryAfterMs(error.headers) };
@@ -101,7 +102,9 @@ export class LlmAnalyser implements Analyser {
     usage.completionTokens += completion.usage?.completion_tokens ?? 0;
     const choice = completion.choices[0];
     if (!choice) return { error: 'the response had no choices', retryAfterMs: null };
-    if (choice.message.refusal) return { error: `the model refused: ${choice.message.refusal}`, retryAfterMs: null };
+    // The refusal is the model's own words and may quote the call: it is redacted and shortened,
+    // because this reason ends up in logs and on the call's record.
+    if (choice.message.refusal) return { error: `the model refused: ${redactText(choice.message.refusal).text.slice(0, 120)}`, retryAfterMs: null };
     if (choice.finish_reason === 'length') return { error: 'the answer was cut off at the token limit', retryAfterMs: null };
     if (choice.finish_reason === 'content_filter') return { error: 'the answer was withheld by the content filter', retryAfterMs: null };
     let json: unknown;

@@ -2,6 +2,7 @@
 // what the relay runs out of the box and what it falls back to when a model keeps failing, so
 // it has to produce insights a rep can use: who called, why, how it ended, what to do next.
 // Its confidences are capped (OFFLINE_CAP) and every result says source 'offline'.
+import type { Metrics } from '../metrics.ts';
 import type { AnalysisInput, AnalysisResult, Analyser } from './analyser.ts';
 import { Insights } from './insights.ts';
 import { callerIdentity } from './offline/caller.ts';
@@ -13,6 +14,7 @@ import { redactTranscript, type RedactedTranscript } from './redact.ts';
 export type OfflineOptions = {
   /** Whether the transcript handed on to CRMs is the redacted one (config redaction.inTranscript). */
   redactTranscript: boolean;
+  metrics?: Metrics;
 };
 
 /**
@@ -27,7 +29,7 @@ function restoreContact(redacted: RedactedTranscript, turn: number, text: string
   });
 }
 
-export function analyseOffline(input: AnalysisInput, redacted: RedactedTranscript = redactTranscript(input.transcript)): Insights {
+function analyseOffline(input: AnalysisInput, redacted: RedactedTranscript = redactTranscript(input.transcript)): Insights {
   const turns = redacted.turns;
   const reference = input.startedAt ? new Date(input.startedAt) : new Date();
   const vendorText = input.vendor?.summary ?? null;
@@ -37,7 +39,10 @@ export function analyseOffline(input: AnalysisInput, redacted: RedactedTranscrip
   const tags = tagsFor(turns, disposition.value);
   const evidence = disposition.evidence.get(disposition.value) ?? null;
   const firstName = caller.name && caller.nameConfidence >= 0.5 ? caller.name : null;
-  const followUp = followUpFor(turns, disposition.value, evidence?.turn ?? null, reference, firstName);
+  // A number the caller gave that is not the one they called from is where to call them back.
+  const fromDigits = input.from?.replace(/\D/g, '') ?? '';
+  const callbackNumber = caller.phones.find((p) => !fromDigits.endsWith(p.replace(/\D/g, '').slice(-10))) ?? null;
+  const followUp = followUpFor(turns, disposition.value, evidence?.turn ?? null, reference, firstName, callbackNumber);
   const asked = intent.evidence.get(intent.value) ?? null;
   const spoken = turns.some((t) => t.speaker === 'caller' && t.text.trim() !== '');
   const summary = summarise({
@@ -90,8 +95,10 @@ export class OfflineAnalyser implements Analyser {
 
   async analyse(input: AnalysisInput): Promise<AnalysisResult> {
     const redacted = redactTranscript(input.transcript);
+    const insights = analyseOffline(input, redacted);
+    this.options.metrics?.analyses.inc({ source: 'offline', outcome: 'ok' });
     return {
-      insights: analyseOffline(input, redacted),
+      insights,
       source: 'offline',
       redaction: redacted.report,
       redactedTranscript: this.options.redactTranscript ? redacted.turns : input.transcript,

@@ -127,10 +127,10 @@ describe('model analyser', () => {
   });
 
   it('turns a refusal into a clear error after a bounded number of attempts', async () => {
-    responder = () => ({ refusal: "I'm sorry, I can't help with that." });
+    responder = () => ({ refusal: "I'm sorry, I can't help with that or repeat 415 555 0134." });
     const before = server.requests.length;
     const { analyser: llm, metrics } = analyser({ maxAttempts: 3 });
-    await assert.rejects(llm.analyse(call), /failed after 3 attempt\(s\): the model refused: I'm sorry/);
+    await assert.rejects(llm.analyse(call), /failed after 3 attempt\(s\): the model refused: I'm sorry, I can't help with that or repeat \[PHONE_1\]\./);
     assert.equal(server.requests.length - before, 3);
     const outcomes = await metrics.analyses.get();
     assert.equal(outcomes.values.find((v) => v.labels.outcome === 'error')?.value, 1);

@@ -64,15 +64,17 @@ A: Thanks Maria, see you tomorrow.
 A: Northside Heating, how can I help?
 C: I'm not calling about my bill. Our furnace stopped working and there's no heat.
 A: I'm sorry. Our technician is out; can someone call you back tomorrow?
-C: Yes, tomorrow after 1 please. Name's Derek Olsen.
+C: Yes, tomorrow after 1 please. Name's Derek Olsen, my cell is 612 555 0198.
 A: Got it Derek, the technician will call you back tomorrow after 1 pm.
-`),
+`,
+        { from: '+14155550100' },
+      ),
     );
     assertHonest(insights);
     assert.equal(insights.intent, 'support_request', 'the negated bill mention does not count');
     assert.equal(insights.disposition, 'callback_requested');
     assert.equal(insights.callerName, 'Derek Olsen');
-    assert.equal(insights.nextAction, 'Call Derek Olsen back');
+    assert.equal(insights.nextAction, 'Call Derek Olsen back on +16125550198', 'the number given, not the one called from');
     assert.equal(insights.nextActionDue, '2026-11-18T13:00:00.000Z');
     assert.ok(insights.tags.includes('callback'));
     assert.ok(insights.tags.includes('emergency'), '"no heat" is an emergency for a heating company');

@@ -51,9 +51,17 @@ function whenNear(turns: Turn[], from: number, reference: Date): ReturnType<type
   return dayOnly;
 }
 
-export function followUpFor(turns: Turn[], disposition: Disposition, evidenceTurn: number | null, reference: Date, subject: string | null): FollowUp {
+export function followUpFor(
+  turns: Turn[],
+  disposition: Disposition,
+  evidenceTurn: number | null,
+  reference: Date,
+  subject: string | null,
+  callbackNumber: string | null,
+): FollowUp {
   const around = evidenceTurn ?? turns.length - 1;
   const who = subject ? ` ${subject}` : ' the caller';
+  const on = callbackNumber ? ` on ${callbackNumber}` : '';
   switch (disposition) {
     case 'appointment_booked': {
       const when = whenNear(turns, around, reference);
@@ -62,10 +70,10 @@ export function followUpFor(turns: Turn[], disposition: Disposition, evidenceTur
     }
     case 'callback_requested': {
       const when = whenNear(turns, around, reference);
-      return { nextAction: `Call${who} back`, nextActionDue: when?.iso ?? nextBusinessDay(reference), appointmentTime: null };
+      return { nextAction: `Call${who} back${on}`, nextActionDue: when?.iso ?? nextBusinessDay(reference), appointmentTime: null };
     }
     case 'message_taken':
-      return { nextAction: `Pass on the message from${who} and reply`, nextActionDue: whenNear(turns, around, reference)?.iso ?? nextBusinessDay(reference), appointmentTime: null };
+      return { nextAction: `Pass on the message from${who} and reply${on}`, nextActionDue: whenNear(turns, around, reference)?.iso ?? nextBusinessDay(reference), appointmentTime: null };
     case 'qualified':
       return { nextAction: `Follow up with${who} on the quote`, nextActionDue: whenNear(turns, around, reference)?.iso ?? nextBusinessDay(reference), appointmentTime: null };
     case 'voicemail':

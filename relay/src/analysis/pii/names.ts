@@ -72,7 +72,7 @@ function businessFollows(text: string, end: number): boolean {
   return !!next && [next[1], next[2]].some((w) => w !== undefined && BUSINESS_WORDS.has(w.toLowerCase()));
 }
 
-function make(text: string, tokens: Token[], cue: NameCue, score: number): NameDetection {
+function make(tokens: Token[], cue: NameCue, score: number): NameDetection {
   const start = tokens[0]!.start;
   const end = tokens[tokens.length - 1]!.end;
   return { type: 'name', start, end, normalised: titleCase(tokens.map((t) => t.text)), score, cue };
@@ -86,7 +86,7 @@ function cued(text: string): NameDetection[] {
     const before = text.slice(Math.max(0, at - 60), at);
     if (TITLE.test(before)) {
       const tokens = readTokens(text, at, false);
-      if (tokens.length > 0) out.push(make(text, tokens.slice(0, 2), 'title', 0.9));
+      if (tokens.length > 0) out.push(make(tokens.slice(0, 2), 'title', 0.9));
       continue;
     }
     for (const { pattern, cue, strong } of CUES) {
@@ -105,7 +105,7 @@ function cued(text: string): NameDetection[] {
       if (!accept || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
       // A vocative is a single name followed by a pause or the end: "Thanks, Maria."
       const picked = cue === 'vocative' ? tokens.slice(0, 2) : tokens;
-      out.push(make(text, picked, cue, strong ? 0.95 : cue === 'self' ? 0.9 : 0.8));
+      out.push(make(picked, cue, strong ? 0.95 : cue === 'self' ? 0.9 : 0.8));
       break;
     }
   }
@@ -191,7 +191,7 @@ function plain(text: string): NameDetection[] {
     if (!isKnownFirst(match[0], false)) continue;
     const tokens = readTokens(text, match.index, false).slice(0, 2);
     if (tokens.length === 0 || tokens[0]!.start !== match.index || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
-    out.push(make(text, tokens, 'plain', 0.75));
+    out.push(make(tokens, 'plain', 0.75));
   }
   return out;
 }
