@@ -56,7 +56,8 @@ export function verifyHubSpotSignature(request: SignedRequest, clientSecret: str
   if (!Number.isFinite(sentAt) || Math.abs(now - sentAt) > MAX_AGE_MS) return { ok: false, reason: 'stale' };
   const expected = Buffer.from(signatureV3(clientSecret, request.method, request.uri, request.rawBody, request.timestamp), 'base64');
   // Some proxies turn the '+' of a base64 header into a space; undo that before comparing.
-  const given = Buffer.from(request.signature.trim().replace(/ /g, '+'), 'base64');
+  // (HTTP already strips a header's surrounding whitespace, so every space here was a '+'.)
+  const given = Buffer.from(request.signature.replace(/ /g, '+'), 'base64');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'mismatch' };
   return { ok: true };
 }

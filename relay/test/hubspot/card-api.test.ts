@@ -18,7 +18,7 @@ describe('card endpoint data', () => {
     const manual = h.server.all('calls').at(-1)!;
     h.server.associations.push({ fromType: 'contacts', fromId: contact.id, toType: 'calls', toId: manual.id, typeId: 193 });
   });
-  after(() => h.stop());
+  after(() => h.close());
 
   it("lists a contact's AI calls newest first with labels, confidence and links", async () => {
     const contact = h.server.all('contacts')[0]!;

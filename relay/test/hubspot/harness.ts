@@ -17,15 +17,16 @@ export type Harness = {
   mappings: MemoryMappings;
   /** Builds a second sink on the same HubSpot, e.g. with a lost mapping store or another policy. */
   newSink(options?: { mappings?: MemoryMappings; policy?: Partial<SyncPolicy> }): HubSpotSink;
-  stop(): Promise<void>;
+  close(): Promise<void>;
 };
 
 export async function harness(
   options: { server?: HubSpotServerOptions; limiter?: Partial<LimiterOptions>; policy?: Partial<SyncPolicy> } = {},
 ): Promise<Harness> {
   const server = await new HubSpotServer(options.server).start();
-  const newApi = () =>
-    new HubSpotApi({ accessToken: server.accessToken, basePath: server.url, limiter: new PortalLimiter({ maxWaitMs: 2_000, ...options.limiter }) });
+  const newApi = (limiter = new PortalLimiter({ maxWaitMs: 2_000, ...options.limiter })) =>
+    new HubSpotApi({ accessToken: server.accessToken, basePath: server.url, limiter });
+  // Setup and the sink share one limiter, as they share the portal's limits.
   const api = newApi();
   await setupHubSpot(api);
   const integration = (policy?: Partial<SyncPolicy>) => {
@@ -33,14 +34,14 @@ export async function harness(
     return { ...base, policy: { ...base.policy, ...options.policy, ...policy } };
   };
   const mappings = new MemoryMappings();
-  const sink = new HubSpotSink({ api: newApi(), mappings, integration: integration() });
+  const sink = new HubSpotSink({ api: newApi(api.limiter), mappings, integration: integration() });
   return {
     server,
     api,
     sink,
     mappings,
     newSink: (o = {}) => new HubSpotSink({ api: newApi(), mappings: o.mappings ?? new MemoryMappings(), integration: integration(o.policy) }),
-    stop: () => server.stop(),
+    close: () => server.stop(),
   };
 }
 

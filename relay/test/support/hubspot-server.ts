@@ -150,6 +150,10 @@ export class HubSpotServer {
   }
 
   private gate(req: Request, res: Response, next: () => void): void {
+    if (req.path.includes('/batch/') && Array.isArray(req.body?.inputs) && req.body.inputs.length > 100) {
+      this.error(res, 400, 'VALIDATION_ERROR', 'Batch input limit is 100');
+      return;
+    }
     const entry = { method: req.method, path: req.path, status: 200, at: Date.now() };
     this.requests.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));

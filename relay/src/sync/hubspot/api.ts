@@ -49,6 +49,15 @@ export type HubSpotApiOptions = {
   metrics?: Metrics;
 };
 
+/** HubSpot's batch endpoints take at most 100 inputs; the outbox may hand over 200. */
+export const BATCH_LIMIT = 100;
+
+function chunks<T>(list: T[], size = BATCH_LIMIT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
 const hubspotDefined = (typeId: number) =>
   [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }] as never;
 
@@ -106,65 +115,82 @@ export class HubSpotApi {
   }
 
   async readContacts(ids: string[], properties: string[]): Promise<CrmObject[]> {
-    if (ids.length === 0) return [];
-    const batch = await this.send('readContacts', () =>
-      this.client.crm.contacts.batchApi.read({ inputs: ids.map((id) => ({ id })), properties, propertiesWithHistory: [] }),
-    );
-    return batch.results.map(plain);
+    const results: CrmObject[] = [];
+    for (const part of chunks(ids)) {
+      const batch = await this.send('readContacts', () =>
+        this.client.crm.contacts.batchApi.read({ inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [] }),
+      );
+      results.push(...batch.results.map(plain));
+    }
+    return results;
   }
 
   async upsertContacts(inputs: UpsertInput[]): Promise<UpsertResult[]> {
-    if (inputs.length === 0) return [];
-    const batch = await this.send('upsertContacts', () => this.client.crm.contacts.batchApi.upsert({ inputs }));
-    return batch.results.map((r) => ({ ...plain(r), isNew: r._new }));
+    const results: UpsertResult[] = [];
+    for (const part of chunks(inputs)) {
+      const batch = await this.send('upsertContacts', () => this.client.crm.contacts.batchApi.upsert({ inputs: part }));
+      results.push(...batch.results.map((r) => ({ ...plain(r), isNew: r._new })));
+    }
+    return results;
   }
 
   async updateContacts(inputs: { id: string; properties: Properties }[]): Promise<void> {
-    if (inputs.length === 0) return;
-    await this.send('updateContacts', () => this.client.crm.contacts.batchApi.update({ inputs }));
+    for (const part of chunks(inputs)) {
+      await this.send('updateContacts', () => this.client.crm.contacts.batchApi.update({ inputs: part }));
+    }
   }
 
   /** Creates engagements with their associations in one request (all or nothing). */
   async createEngagements(type: EngagementType, inputs: CreateInput[]): Promise<CrmObject[]> {
-    if (inputs.length === 0) return [];
-    const body = {
-      inputs: inputs.map((input) => ({
-        properties: input.properties,
-        associations: input.associations.map((a) => ({ to: { id: a.toId }, types: hubspotDefined(a.typeId) })),
-      })),
-    };
-    const batch =
-      type === 'calls'
-        ? await this.send('createCalls', () => this.client.crm.objects.calls.batchApi.create(body))
-        : await this.send('createTasks', () => this.client.crm.objects.tasks.batchApi.create(body));
-    return batch.results.map(plain);
+    const results: CrmObject[] = [];
+    for (const part of chunks(inputs)) {
+      const body = {
+        inputs: part.map((input) => ({
+          properties: input.properties,
+          associations: input.associations.map((a) => ({ to: { id: a.toId }, types: hubspotDefined(a.typeId) })),
+        })),
+      };
+      const batch =
+        type === 'calls'
+          ? await this.send('createCalls', () => this.client.crm.objects.calls.batchApi.create(body))
+          : await this.send('createTasks', () => this.client.crm.objects.tasks.batchApi.create(body));
+      results.push(...batch.results.map(plain));
+    }
+    return results;
   }
 
   async upsertEngagements(type: EngagementType, inputs: UpsertInput[]): Promise<UpsertResult[]> {
-    if (inputs.length === 0) return [];
-    const batch =
-      type === 'calls'
-        ? await this.send('upsertCalls', () => this.client.crm.objects.calls.batchApi.upsert({ inputs }))
-        : await this.send('upsertTasks', () => this.client.crm.objects.tasks.batchApi.upsert({ inputs }));
-    return batch.results.map((r) => ({ ...plain(r), isNew: r._new }));
+    const results: UpsertResult[] = [];
+    for (const part of chunks(inputs)) {
+      const batch =
+        type === 'calls'
+          ? await this.send('upsertCalls', () => this.client.crm.objects.calls.batchApi.upsert({ inputs: part }))
+          : await this.send('upsertTasks', () => this.client.crm.objects.tasks.batchApi.upsert({ inputs: part }));
+      results.push(...batch.results.map((r) => ({ ...plain(r), isNew: r._new })));
+    }
+    return results;
   }
 
   async readCalls(ids: string[], properties: string[]): Promise<CrmObject[]> {
-    if (ids.length === 0) return [];
-    const batch = await this.send('readCalls', () =>
-      this.client.crm.objects.calls.batchApi.read({ inputs: ids.map((id) => ({ id })), properties, propertiesWithHistory: [] }),
-    );
-    return batch.results.map(plain);
+    const results: CrmObject[] = [];
+    for (const part of chunks(ids)) {
+      const batch = await this.send('readCalls', () =>
+        this.client.crm.objects.calls.batchApi.read({ inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [] }),
+      );
+      results.push(...batch.results.map(plain));
+    }
+    return results;
   }
 
   /** Links pairs with HubSpot's default association; linking an existing pair changes nothing. */
   async associateDefault(from: EngagementType, to: 'contacts', pairs: { fromId: string; toId: string }[]): Promise<void> {
-    if (pairs.length === 0) return;
-    await this.send('associateDefault', () =>
-      this.client.crm.associations.v4.batchApi.createDefault(from, to, {
-        inputs: pairs.map((p) => ({ _from: { id: p.fromId }, to: { id: p.toId } })),
-      }),
-    );
+    for (const part of chunks(pairs)) {
+      await this.send('associateDefault', () =>
+        this.client.crm.associations.v4.batchApi.createDefault(from, to, {
+          inputs: part.map((p) => ({ _from: { id: p.fromId }, to: { id: p.toId } })),
+        }),
+      );
+    }
   }
 
   /** Ids of the calls associated with a record (first 100, newest HubSpot pages first). */

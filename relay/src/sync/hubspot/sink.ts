@@ -9,10 +9,11 @@
 //   batch upsert by ai_call_id plus default associations, which change nothing that exists.
 // A batch shares its requests: one search per unknown caller, then one request per kind of write.
 import type { Logger } from 'pino';
-import { policyFor, type Integration } from '../../config.ts';
+import { policyFor, type Config, type Integration } from '../../config.ts';
+import type { Metrics } from '../../metrics.ts';
 import { applyPolicy, type CrmView } from '../policy.ts';
 import type { DeliveryItem, DeliveryOutcome, Sink } from '../sink.ts';
-import { associationTypes, type CreateInput, type EngagementType, type HubSpotApi, type Properties } from './api.ts';
+import { associationTypes, HubSpotApi, type CreateInput, type EngagementType, type Properties } from './api.ts';
 import { resolveContacts, newestView, type ResolvedContact } from './contacts.ts';
 import { DispositionCatalog } from './dispositions.ts';
 import { isPermanent, outcomeFor, toHubSpotError } from './errors.ts';
@@ -69,6 +70,11 @@ export class HubSpotSink implements Sink {
       peakRequestsPerTenSeconds: this.api.limiter.peakPerTenSeconds,
       tenSecondBudget: this.api.limiter.tenSecondBudget,
     };
+  }
+
+  /** For the console: the busiest 10 seconds so far against the limiter's budget. */
+  apiUsage(): { measure: string; used: number; limit: number }[] {
+    return [{ measure: 'busiest 10 seconds (requests)', used: this.api.limiter.peakPerTenSeconds, limit: this.api.limiter.tenSecondBudget }];
   }
 
   /** A rate-limit or daily-limit pause: the outbox waits instead of spending tries. */
@@ -236,4 +242,21 @@ function utterances(view: CrmView) {
       endTimeMillis: Math.max(start, next),
     };
   });
+}
+
+export type HubSpotSinkDeps = { metrics: Metrics; log: Logger; mappings: HubSpotMappingStore };
+
+/** The portal's API client from the environment, or null when no token is configured. */
+export function createHubSpotApi(config: Config, metrics?: Metrics): HubSpotApi | null {
+  const token = config.env.HUBSPOT_ACCESS_TOKEN;
+  if (!token) return null;
+  return new HubSpotApi({ accessToken: token, ...(config.env.HUBSPOT_BASE_URL ? { basePath: config.env.HUBSPOT_BASE_URL } : {}), ...(metrics ? { metrics } : {}) });
+}
+
+/** The HubSpot sink when a token is configured and the integration is enabled, else null. */
+export function createHubSpotSink(config: Config, deps: HubSpotSinkDeps): HubSpotSink | null {
+  const integration = config.file.integrations.hubspot;
+  const api = createHubSpotApi(config, deps.metrics);
+  if (!api || !integration.enabled) return null;
+  return new HubSpotSink({ api, mappings: deps.mappings, integration, log: deps.log.child({ sink: 'hubspot' }) });
 }
