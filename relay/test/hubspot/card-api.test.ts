@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { Signature } from '@hubspot/api-client';
+import express from 'express';
 import { z } from 'zod';
 import { CardCall as CardMirror, CardCallsResponse as CardMirrorResponse } from '../../../hubspot-project/src/app/cards/calls-response.ts';
-import { CardCall, CardCallsQuery, CardCallsResponse, cardCalls } from '../../src/sync/hubspot/card-api.ts';
+import { CardCall, CardCallsQuery, CardCallsResponse, cardCalls, cardCallsHandler } from '../../src/sync/hubspot/card-api.ts';
+import { requireHubSpotSignature } from '../../src/web/hubspot-signature.ts';
 import { snapshot } from '../sync/fixtures.ts';
 import { harness, items, type Harness } from './harness.ts';
 
@@ -53,5 +58,64 @@ describe('card endpoint data', () => {
     const shape = (schema: z.ZodObject) =>
       Object.fromEntries(Object.entries(schema.shape).map(([key, field]) => [key, { nullable: (field as z.ZodType).safeParse(null).success }]));
     assert.deepEqual(shape(CardMirror), shape(CardCall));
+  });
+});
+
+describe('card endpoint', () => {
+  const SECRET = 'card-secret';
+  const PUBLIC = 'https://relay.example.com';
+  let h: Harness;
+  let server: Server;
+  let base = '';
+  before(async () => {
+    h = await harness();
+    await h.sink.deliver(items(snapshot({ callId: 'CA-endpoint' })));
+    const app = express();
+    app.get('/hubspot/card/calls', requireHubSpotSignature({ clientSecret: SECRET, publicUrl: PUBLIC }), cardCallsHandler(h.api, '4242'));
+    await new Promise<void>((resolve) => {
+      server = app.listen(0, '127.0.0.1', () => resolve());
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await h.close();
+  });
+
+  /** A GET as hubspot.fetch sends it: HubSpot's metadata in the query, signed. */
+  const signedGet = (query: string) => {
+    const path = `/hubspot/card/calls?${query}`;
+    const timestamp = Date.now();
+    const signature = Signature.getSignature('GET', 'v3', { clientSecret: SECRET, requestBody: '', url: `${PUBLIC}${path}`, timestamp, signature: '' });
+    return fetch(`${base}${path}`, { headers: { 'X-HubSpot-Signature-v3': signature, 'X-HubSpot-Request-Timestamp': String(timestamp) } });
+  };
+
+  it('answers a signed request from the configured portal with what the card understands', async () => {
+    const contact = h.server.all('contacts')[0]!;
+    const response = await signedGet(`objectType=contacts&objectId=${contact.id}&userId=9&userEmail=rep@example.com&appId=77&portalId=4242`);
+    assert.equal(response.status, 200);
+    const body = CardMirrorResponse.parse(await response.json());
+    assert.deepEqual(body.calls.map((c) => c.callId), ['CA-endpoint']);
+  });
+
+  it("lists a deal's AI calls too", async () => {
+    const deal = h.server.seed('deals', { dealname: 'Cleaning plan' });
+    const call = h.server.all('calls')[0]!;
+    h.server.associations.push({ fromType: 'deals', fromId: deal.id, toType: 'calls', toId: call.id, typeId: 205 });
+    const response = await signedGet(`objectType=deals&objectId=${deal.id}&portalId=4242`);
+    assert.equal(response.status, 200);
+    assert.equal(CardMirrorResponse.parse(await response.json()).calls.length, 1);
+  });
+
+  it('refuses another portal, a bad query, and an unsigned request', async () => {
+    assert.equal((await signedGet('objectType=contacts&objectId=1&portalId=999')).status, 403);
+    assert.equal((await signedGet('objectType=companies&objectId=1&portalId=4242')).status, 400);
+    assert.equal((await fetch(`${base}/hubspot/card/calls?objectType=contacts&objectId=1&portalId=4242`)).status, 401);
+  });
+
+  it('answers 502 when HubSpot fails, so the card shows its error state', async () => {
+    h.server.fail({ status: 503, pathIncludes: '/associations/' });
+    const contact = h.server.all('contacts')[0]!;
+    assert.equal((await signedGet(`objectType=contacts&objectId=${contact.id}&portalId=4242`)).status, 502);
   });
 });

@@ -3,9 +3,13 @@
 // hold, and calls linked to a deal or ticket by hand show up too). Two requests per view:
 // the record's call associations, then one batch read of those calls.
 // The card mirrors this schema in hubspot-project/src/app/cards/calls-response.ts.
+import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
 import { z } from 'zod';
+import { isConfiguredPortal } from '../../web/hubspot-signature.ts';
 import { Disposition, Intent, labelOf, taxonomy } from '../../taxonomy.ts';
 import type { CardObjectType, CrmObject, HubSpotApi } from './api.ts';
+import { toHubSpotError } from './errors.ts';
 import { props } from './properties.ts';
 
 export const CardObjectTypeParam = z.enum(['contacts', 'deals', 'tickets']);
@@ -82,4 +86,30 @@ export async function cardCalls(api: HubSpotApi, query: CardCallsQuery): Promise
     .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))
     .slice(0, CARD_CALL_LIMIT);
   return { calls };
+}
+
+/**
+ * GET /hubspot/card/calls?objectType=&objectId= (plus the portalId, userId, userEmail and
+ * appId HubSpot adds), mounted after requireHubSpotSignature: the signature proves HubSpot
+ * sent it, the portal check that it came from this relay's own installation.
+ */
+export function cardCallsHandler(api: HubSpotApi, portalId: string | undefined, log?: Logger): RequestHandler {
+  return async (req: Request, res: Response) => {
+    if (!isConfiguredPortal(req.query.portalId, portalId)) {
+      res.status(403).json({ error: 'this relay serves another HubSpot portal' });
+      return;
+    }
+    const query = CardCallsQuery.safeParse(req.query);
+    if (!query.success) {
+      res.status(400).json({ error: 'objectType must be contacts, deals or tickets and objectId a record id' });
+      return;
+    }
+    try {
+      res.json(await cardCalls(api, query.data));
+    } catch (error) {
+      const e = toHubSpotError(error);
+      log?.warn({ status: e.status, objectType: query.data.objectType }, 'card calls could not be read from HubSpot');
+      res.status(502).json({ error: 'HubSpot did not answer' });
+    }
+  };
 }
