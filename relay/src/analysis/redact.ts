@@ -123,8 +123,10 @@ export function redactTranscript(turns: Turn[]): RedactedTranscript {
   for (const list of found) {
     for (const d of list) {
       if (d.type !== 'name') continue;
-      for (const part of d.normalised.split(/\s+/)) if (part.length >= 3 && /^[A-Z]/.test(part)) known.add(part);
-      known.add(d.normalised);
+      // Titles ("Mrs.") are not part of what is searched for again; the surname is.
+      const parts = d.normalised.split(/\s+/).filter((part) => part.length >= 3 && /^[A-Z][a-z]/.test(part) && !part.endsWith('.'));
+      for (const part of parts) known.add(part);
+      if (parts.length > 1) known.add(parts.join(' '));
     }
   }
   const placeholders = new Placeholders();

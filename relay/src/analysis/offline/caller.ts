@@ -11,6 +11,16 @@ export type Caller = { name: string | null; nameConfidence: number; email: strin
 
 const CONFIRMS = /^\s*(speaking|yes|yeah|yep|that's me|this is (she|he)|it is|you got (her|him|it))\b/i;
 
+/**
+ * A caller's greeting with their own name ("Hi, Carl Hughes from Hughes Dental", "This is
+ * Mrs. Alvarez"): the name opens the turn, or follows a self-introduction.
+ */
+function selfIntroduced(text: string, start: number, end: number): boolean {
+  const before = text.slice(0, start);
+  const opens = before.split(/\s+/).filter(Boolean).length <= 2 && /^\s*[,]?\s*(from|here|calling|speaking|with)\b/i.test(text.slice(end));
+  return opens || /\b(this is|it's|i'm|my name is)\s+(mr|mrs|ms|miss|dr)\.?\s*$/i.test(before);
+}
+
 export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Caller {
   const agentOwn = new Set(redacted.entities.filter((e) => e.type === 'name' && e.turn !== null && turns[e.turn]?.speaker === 'agent' && e.cue === 'self').map((e) => e.placeholder));
   const candidates: { placeholder: string; score: number; turn: number }[] = [];
@@ -24,6 +34,7 @@ export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Cal
       if (entity.cue === 'self') score = entity.normalised.includes(' ') ? 0.7 : 0.6;
       else if (entity.cue === 'spelled') score = 0.6;
       else if (entity.cue === 'answer') score = entity.normalised.includes(' ') ? 0.65 : 0.55;
+      else if (selfIntroduced(turn.text, entity.start, entity.end)) score = 0.6;
       else if (answersQuestion && entity.cue !== 'other') score = 0.6;
       else if (entity.cue === 'plain') score = 0.3;
     } else if (entity.cue === 'other' && CONFIRMS.test(turns[entity.turn + 1]?.text ?? '') && turns[entity.turn + 1]?.speaker === 'caller' && /\b(speak (with|to)|is this|am i speaking|talking (with|to))\b/i.test(turn.text)) {

@@ -84,9 +84,15 @@ function cued(text: string): NameDetection[] {
   for (const boundary of text.matchAll(/(?<![A-Za-z'’])(?=[A-Za-z])/g)) {
     const at = boundary.index;
     const before = text.slice(Math.max(0, at - 60), at);
-    if (TITLE.test(before)) {
-      const tokens = readTokens(text, at, false);
-      if (tokens.length > 0) out.push(make(tokens.slice(0, 2), 'title', 0.9));
+    const title = before.match(TITLE);
+    if (title) {
+      const tokens = readTokens(text, at, false).slice(0, 2);
+      if (tokens.length > 0) {
+        // The value keeps the title: "Mrs. Alvarez" is how the CRM should address them.
+        const honorific = title[0].trim().replace(/\.$/, '');
+        const named = make(tokens, 'title', 0.9);
+        out.push({ ...named, normalised: `${honorific[0]!.toUpperCase()}${honorific.slice(1).toLowerCase()}. ${named.normalised}` });
+      }
       continue;
     }
     for (const { pattern, cue, strong } of CUES) {
@@ -108,6 +114,20 @@ function cued(text: string): NameDetection[] {
       out.push(make(picked, cue, strong ? 0.95 : cue === 'self' ? 0.9 : 0.8));
       break;
     }
+  }
+  return out;
+}
+
+/** A name said to the listener at the end of a sentence: "Sorry about that, Carl." */
+function addressed(text: string): NameDetection[] {
+  const out: NameDetection[] = [];
+  for (const match of text.matchAll(/,\s+([A-Z][a-z'’]+)(\s+[A-Z][a-z'’]+)?\s*[.!?]/g)) {
+    const first = match[1]!;
+    if (NOT_NAMES.has(first.toLowerCase()) || !(isKnownFirst(first, true) || match[2])) continue;
+    if (match[2] && NOT_NAMES.has(match[2].trim().toLowerCase())) continue;
+    const name = first + (match[2] ?? '');
+    const start = match.index + match[0].indexOf(first);
+    out.push({ type: 'name', start, end: start + name.length, normalised: name.replace(/\s+/g, ' '), score: 0.8, cue: 'vocative' });
   }
   return out;
 }
@@ -198,7 +218,7 @@ function plain(text: string): NameDetection[] {
 
 /** `nameAsked`: the other speaker has just asked for a name or its spelling, so the answer is one. */
 export function detectNames(text: string, nameAsked = false): NameDetection[] {
-  const found = [...cued(text), ...signOff(text), ...spelled(text, nameAsked), ...plain(text), ...(nameAsked ? answered(text) : [])];
+  const found = [...cued(text), ...signOff(text), ...addressed(text), ...spelled(text, nameAsked), ...plain(text), ...(nameAsked ? answered(text) : [])];
   return joinSpelledSurnames(text, found);
 }
 
@@ -208,6 +228,8 @@ export function detectRepeats(text: string, known: Iterable<string>): NameDetect
   for (const name of known) {
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
     for (const match of text.matchAll(new RegExp(`(?<![A-Za-z'’])${escaped}(?![A-Za-z'’])`, 'gi'))) {
+      // "Carl Hughes from Hughes Dental": the second Hughes names the business.
+      if (businessFollows(text, match.index + match[0].length)) continue;
       // Lowest score: where a cue found the same span, the cue says more about whose name it is.
       out.push({ type: 'name', start: match.index, end: match.index + match[0].length, normalised: name, score: 0.5, cue: 'repeat' });
     }
