@@ -152,6 +152,8 @@ export const Env = z.object({
   SF_PRIVATE_KEY: optional,
   SF_PRIVATE_KEY_FILE: optional,
   SF_API_VERSION: z.string().regex(/^\d+\.0$/).default('62.0'),
+  /** Per request; token, publish, refresh and repeat together must fit the outbox lease. */
+  SF_TIMEOUT_MS: intFrom(12_000),
 
   HUBSPOT_ACCESS_TOKEN: optional,
   HUBSPOT_CLIENT_SECRET: optional,

@@ -7,7 +7,7 @@ import { policyFor, type Config, type Integration } from '../../config.ts';
 import type { Metrics } from '../../metrics.ts';
 import { CallEventError, toCallEvent, type CallEvent } from '../call-event.ts';
 import { applyPolicy } from '../policy.ts';
-import type { DeliveryItem, DeliveryOutcome, Sink } from '../sink.ts';
+import type { ApiUsage, DeliveryItem, DeliveryOutcome, Sink } from '../sink.ts';
 import { ApiBudget, type ApiBudgetOptions } from './budget.ts';
 import { SalesforceAuthError } from './auth.ts';
 import { SalesforceClient, SalesforceTransportError } from './client.ts';
@@ -83,6 +83,12 @@ export class SalesforceSink implements Sink {
   /** How long the sink will hold off before its next request; a delivery loop can sleep this instead of claiming. */
   pausedForMs(): number {
     return this.budget.waitMs(this.now());
+  }
+
+  /** The org's rolling 24-hour API usage, as its last answer reported it (shared with every other integration). */
+  apiUsage(): ApiUsage[] {
+    const usage = this.client.apiUsage;
+    return usage ? [{ measure: 'org API requests, last 24 hours', used: usage.used, limit: usage.limit }] : [];
   }
 
   async deliver(items: DeliveryItem[]): Promise<DeliveryOutcome[]> {
@@ -172,7 +178,7 @@ export function createSalesforceSink(config: Config, deps: SalesforceSinkDeps): 
   const credentials = salesforceCredentials(config.env);
   if (!credentials || !integration.enabled) return null;
   return new SalesforceSink({
-    client: new SalesforceClient({ credentials, apiVersion: config.env.SF_API_VERSION, metrics: deps.metrics }),
+    client: new SalesforceClient({ credentials, apiVersion: config.env.SF_API_VERSION, metrics: deps.metrics, timeoutMs: config.env.SF_TIMEOUT_MS }),
     integration,
     log: deps.log.child({ sink: 'salesforce' }),
     batchSize: config.file.delivery.batchSize,
