@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { snapshot } from '../sync/fixtures.ts';
 import type { CallSnapshot } from '../../src/sync/snapshot.ts';
+import { RelayFile } from '../../src/config.ts';
+import { createMetrics } from '../../src/metrics.ts';
+import { HubSpotApi } from '../../src/sync/hubspot/api.ts';
+import { setupHubSpot } from '../../src/sync/hubspot/properties.ts';
+import { HubSpotSink } from '../../src/sync/hubspot/sink.ts';
+import { HubSpotServer } from '../support/hubspot-server.ts';
 import { harness, items } from './harness.ts';
+import { MemoryMappings } from './memory-mappings.ts';
 
 const caller = (i: number, callId: string, overrides: Partial<CallSnapshot> = {}) =>
   snapshot({ callId, from: `+1312555${String(1000 + i)}`, insights: { ...snapshot().insights!, callerEmail: null }, ...overrides });
@@ -62,6 +69,27 @@ describe('HubSpot requests per synced call', () => {
       assert.equal(newCost, 150 + 2 + 2 + 2);
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('HubSpot request accounting', () => {
+  it('counts every HTTP request in relay_crm_requests_total{sink="hubspot"} and in the sink stats', async () => {
+    const metrics = createMetrics();
+    const server = await new HubSpotServer().start();
+    try {
+      const api = new HubSpotApi({ accessToken: server.accessToken, basePath: server.url, metrics });
+      await setupHubSpot(api);
+      const sink = new HubSpotSink({ api, mappings: new MemoryMappings(), integration: RelayFile.parse({}).integrations.hubspot });
+      server.fail({ status: 502, pathIncludes: '/objects/calls/' });
+      await sink.deliver(items(caller(1, 'CA-counted')));
+      await sink.deliver(items(caller(1, 'CA-counted')));
+      const counted = (await metrics.crmRequests.get()).values.find((v) => v.labels.sink === 'hubspot')?.value;
+      assert.equal(counted, server.requests.length, 'refused requests count too');
+      assert.equal(sink.stats.requests, server.requests.length);
+      assert.equal(sink.stats.deliveredCalls, 1);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -58,11 +58,7 @@ export class HubSpotSink implements Sink {
     this.dispositions = new DispositionCatalog(options.api, this.now);
   }
 
-  /** HubSpot requests per call delivered so far, for the benchmark. */
-  get requestsPerDeliveredCall(): number {
-    return this.delivered === 0 ? 0 : this.api.requestCount / this.delivered;
-  }
-
+  /** For the benchmark: requests and calls so far (their ratio is requests per synced call). */
   get stats(): { requests: number; deliveredCalls: number; peakRequestsPerTenSeconds: number; tenSecondBudget: number } {
     return {
       requests: this.api.requestCount,
