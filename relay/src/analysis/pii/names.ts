@@ -27,10 +27,11 @@ const CUES: { pattern: RegExp; cue: NameCue; strong: boolean }[] = [
   { pattern: /\b(?:am i speaking (?:with|to)|is this|may i speak (?:with|to)|can i speak (?:with|to))\s*$/i, cue: 'other', strong: false },
   { pattern: /\b(?:this is|it's|it is|i'm|i am|you're speaking (?:with|to)|you've reached|speaking with|here's|tell (?:him|her|them)(?: that)?)\s*$/i, cue: 'self', strong: false },
   { pattern: /\bmy (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|aunt|uncle|child|kid|manager|tenant|landlord|assistant)(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
-  { pattern: /\b(?:ask(?:ing)? for|speak (?:to|with)|talk (?:to|with)|looking for|trying to reach|is this|with doctor|with dr\.?|for|with|from|to|tell|let|and|or|see|saw|sent|told|called)\s*$/i, cue: 'other', strong: false },
+  { pattern: /\b(?:ask(?:ing)? for|speak (?:to|with)|talk (?:to|with)|looking for|trying to reach|with doctor|with dr\.?|for|with|from|to|tell|let|and|or|see|saw|sent|told|called)\s*$/i, cue: 'other', strong: false },
   { pattern: /\b(?:thanks|thank you|hi|hello|hey|okay|ok|great|perfect|sure|alright|got it|welcome|bye|goodbye|sorry|yes|no|morning|afternoon|evening)[,!.]?\s*$/i, cue: 'vocative', strong: false },
 ];
-const TITLE = /\b(?:mr|mrs|ms|miss|dr|doctor|mister|missus)\.?\s+$/i;
+const TITLE = /\b(mr|mrs|ms|miss|dr|doctor|mister|missus)\.?\s+$/i;
+const HONORIFICS: Record<string, string> = { mr: 'Mr.', mister: 'Mr.', mrs: 'Mrs.', missus: 'Mrs.', ms: 'Ms.', miss: 'Miss', dr: 'Dr.', doctor: 'Dr.' };
 
 type Token = { start: number; end: number; text: string };
 
@@ -89,9 +90,9 @@ function cued(text: string): NameDetection[] {
       const tokens = readTokens(text, at, false).slice(0, 2);
       if (tokens.length > 0) {
         // The value keeps the title: "Mrs. Alvarez" is how the CRM should address them.
-        const honorific = title[0].trim().replace(/\.$/, '');
+        const honorific = HONORIFICS[title[1]!.toLowerCase()]!;
         const named = make(tokens, 'title', 0.9);
-        out.push({ ...named, normalised: `${honorific[0]!.toUpperCase()}${honorific.slice(1).toLowerCase()}. ${named.normalised}` });
+        out.push({ ...named, normalised: `${honorific} ${named.normalised}` });
       }
       continue;
     }
