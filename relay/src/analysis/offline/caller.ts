@@ -12,12 +12,12 @@ export type Caller = { name: string | null; nameConfidence: number; email: strin
 const CONFIRMS = /^\s*(speaking|yes|yeah|yep|that's me|this is (she|he)|it is|you got (her|him|it))\b/i;
 
 /**
- * A caller's greeting with their own name ("Hi, Carl Hughes from Hughes Dental", "This is
- * Mrs. Alvarez"): the name opens the turn, or follows a self-introduction.
+ * A caller's greeting with their own name ("Hi, Carl Hughes from Hughes Dental", "Hi, Victor
+ * Lindqvist.", "This is Mrs. Alvarez"): the name opens the turn, or follows a self-introduction.
  */
 function selfIntroduced(text: string, start: number, end: number): boolean {
   const before = text.slice(0, start);
-  const opens = before.split(/\s+/).filter(Boolean).length <= 2 && /^\s*[,]?\s*(from|here|calling|speaking|with)\b/i.test(text.slice(end));
+  const opens = before.split(/\s+/).filter(Boolean).length <= 2 && /^\s*([,]?\s*(from|here|calling|speaking|with)\b|[.!]|$)/i.test(text.slice(end));
   return opens || /\b(this is|it's|i'm|my name is)\s+(mr|mrs|ms|miss|dr)\.?\s*$/i.test(before);
 }
 

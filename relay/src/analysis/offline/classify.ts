@@ -115,8 +115,9 @@ export function classifyDisposition(turns: Turn[], intent: Scored<Intent>, extra
     return pick(intent.value, Math.min(OFFLINE_CAP, intent.confidence + 0.05));
   }
   const agentTurns = turns.filter((t) => t.speaker === 'agent').length;
-  // A caller speaking into a voicemail greeting: the greeting cue plus a one-sided call.
-  if (scores.get('voicemail')! >= 3 && agentTurns <= 2) return pick('voicemail', 0.6);
+  // A message left on a voicemail greeting: the greeting opens the call, and no one answers it.
+  const greeting = turns[0] ? outcomeHits([turns[0]]).scores.get('voicemail')! : 0;
+  if ((greeting > 0 || scores.get('voicemail')! >= 3) && agentTurns <= 2) return pick('voicemail', 0.6);
   scores.set('voicemail', agentTurns <= 2 ? scores.get('voicemail')! : 0);
   // Moving an appointment books a new one; only cancelling it is a resolved request.
   if (intent.value === 'reschedule_appointment' && scores.get('appointment_booked')! > 0) {

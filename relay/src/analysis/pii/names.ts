@@ -17,14 +17,20 @@ export type NameDetection = Detection & { type: 'name'; cue: NameCue };
 /** The other speaker asking for a name: the answer that follows is one, even without a cue. */
 export const ASKS_NAME = /\b(your name|the name|name and|who (am i|i'm) speaking|who'?s calling|who is calling|may i (ask|have|get) who|name please|name for (the|this)|and you are|spell (it|that|your)|last name|first name|name on the|address it to|who should i)\b/i;
 
+/** One capitalised name word: Maria, O'Brien, McDonald, DeShawn, Ellis-Ward. */
+const WORD = String.raw`(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:['’][a-z]+)?(?:-[A-Z][a-z]+)?`;
+
 const FILLER = /^(?:\s|,|\b(?:um+|uh+|er|erm|ah|like)\b)*/i;
 const PARTICLES = new Set(['de', 'del', 'la', 'van', 'von', 'da', 'di', 'le', 'bin', 'al', 'st']);
 const TOKEN = /^[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?/;
 
+/** "Am I speaking with Howard?": whoever is asked for, named in full or not. */
+const ASKS_FOR = /\b(?:am i speaking (?:with|to)|is this|may i speak (?:with|to)|can i speak (?:with|to)|is that)\s*$/i;
+
 /** Cue phrases, ending just before the name. Strong cues accept lower-case names (ASR output). */
 const CUES: { pattern: RegExp; cue: NameCue; strong: boolean }[] = [
   { pattern: /\b(?:my (?:full |first |last |sur)?name(?:'s| is)|(?:first|last|full|sur) ?name(?:'s| is)|the name(?:'s| is| will be)|name's|names is|under the name(?: of)?|it's under|goes by|you can call me|just call me|call me)\s*$/i, cue: 'self', strong: true },
-  { pattern: /\b(?:am i speaking (?:with|to)|is this|may i speak (?:with|to)|can i speak (?:with|to))\s*$/i, cue: 'other', strong: false },
+  { pattern: ASKS_FOR, cue: 'other', strong: false },
   { pattern: /\b(?:this is|it's|it is|i'm|i am|you're speaking (?:with|to)|you've reached|speaking with|here's|tell (?:him|her|them)(?: that)?)\s*$/i, cue: 'self', strong: false },
   { pattern: /\bmy (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|aunt|uncle|child|kid|manager|tenant|landlord|assistant)(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
   { pattern: /\b(?:ask(?:ing)? for|speak (?:to|with)|talk (?:to|with)|looking for|trying to reach|with doctor|with dr\.?|for|with|from|to|tell|let|and|or|see|saw|sent|told|called)\s*$/i, cue: 'other', strong: false },
@@ -107,7 +113,9 @@ function cued(text: string): NameDetection[] {
       let accept: boolean;
       if (strong) accept = capitalised || tokens.length <= 2;
       else if (cue === 'self') accept = capitalised && (isKnownFirst(first.text, true) || tokens.length >= 2 || turnStart);
-      else accept = capitalised && isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2);
+      else if (ASKS_FOR.test(before)) accept = capitalised && /^\s*[?,]/.test(text.slice(tokens[tokens.length - 1]!.end));
+      // "Hi, Victor Lindqvist." greets with a full name; a lone word needs to be a known first name.
+      else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2) || (cue === 'vocative' && tokens.length >= 2));
       if (!strong && !capitalised && isKnownFirst(first.text, false)) accept = true;
       if (!accept || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
       // A vocative is a single name followed by a pause or the end: "Thanks, Maria."
@@ -122,7 +130,7 @@ function cued(text: string): NameDetection[] {
 /** A name said to the listener at the end of a sentence: "Sorry about that, Carl." */
 function addressed(text: string): NameDetection[] {
   const out: NameDetection[] = [];
-  for (const match of text.matchAll(/,\s+([A-Z][a-z'’]+)(\s+[A-Z][a-z'’]+)?\s*[.!?]/g)) {
+  for (const match of text.matchAll(new RegExp(String.raw`,\s+(${WORD})(\s+${WORD})?\s*[.!?]`, 'g'))) {
     const first = match[1]!;
     if (NOT_NAMES.has(first.toLowerCase()) || !(isKnownFirst(first, true) || match[2])) continue;
     if (match[2] && NOT_NAMES.has(match[2].trim().toLowerCase())) continue;
@@ -136,7 +144,7 @@ function addressed(text: string): NameDetection[] {
 /** "Tom here." at the start of a sentence. */
 function signOff(text: string): NameDetection[] {
   const out: NameDetection[] = [];
-  for (const match of text.matchAll(/(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes),?\s+)?([A-Z][a-z'’]+)(\s+[A-Z][a-z'’]+)?\s+(?:here|speaking)\b/g)) {
+  for (const match of text.matchAll(new RegExp(String.raw`(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes),?\s+)?(${WORD})(\s+${WORD})?\s+(?:here|speaking)\b`, 'g'))) {
     const name = match[1]! + (match[2] ?? '');
     if (NOT_NAMES.has(match[1]!.toLowerCase())) continue;
     const start = match.index + match[0].indexOf(match[1]!);
@@ -175,7 +183,7 @@ function spelled(text: string, nameAsked: boolean): NameDetection[] {
 function answered(text: string): NameDetection[] {
   const out: NameDetection[] = [];
   const first = text.split(/(?<=[.!?])\s/)[0] ?? '';
-  for (const match of first.matchAll(/(?<![A-Za-z'’-])[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?:\s+[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?){0,2}/g)) {
+  for (const match of first.matchAll(new RegExp(String.raw`(?<![A-Za-z'’-])${WORD}(?:\s+${WORD}){0,2}(?![A-Za-z])`, 'g'))) {
     const words = match[0].split(/\s+/);
     while (words.length && NOT_NAMES.has(words[0]!.toLowerCase())) words.shift();
     while (words.length && NOT_NAMES.has(words[words.length - 1]!.toLowerCase())) words.pop();
@@ -197,7 +205,7 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
   const out = [...found];
   for (const run of found.filter((d) => d.cue === 'spelled')) {
     const first = found.find((d) => d.cue !== 'spelled' && d.end <= run.start && /^[\s,.-]*$/.test(text.slice(d.end, run.start)) && d.normalised.toLowerCase() === run.normalised.toLowerCase());
-    const surname = text.slice(run.end).match(/^[\s,.-]+([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)\b/);
+    const surname = text.slice(run.end).match(new RegExp(String.raw`^[\s,.-]+(${WORD})\b`));
     if (!first || !surname || NOT_NAMES.has(surname[1]!.toLowerCase())) continue;
     const end = run.end + surname[0].length;
     out.push({ type: 'name', start: first.start, end, normalised: `${first.normalised} ${surname[1]}`, score: 0.85, cue: first.cue });
@@ -208,7 +216,7 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
 /** Known first names with no cue, and a capitalised surname after them. */
 function plain(text: string): NameDetection[] {
   const out: NameDetection[] = [];
-  for (const match of text.matchAll(/\b[A-Z][a-z'’]+\b/g)) {
+  for (const match of text.matchAll(new RegExp(String.raw`\b${WORD}\b`, 'g'))) {
     if (!isKnownFirst(match[0], false)) continue;
     const tokens = readTokens(text, match.index, false).slice(0, 2);
     if (tokens.length === 0 || tokens[0]!.start !== match.index || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
