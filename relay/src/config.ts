@@ -76,14 +76,15 @@ export const RelayFile = z
       .object({
         maxAttempts: z.number().int().min(1).max(50).default(8),
         batchSize: z.number().int().min(1).max(200).default(200),
-        flushMs: z.number().int().min(0).max(10_000).default(250),
+        /** At most one request per sink this often, unless a full batch is waiting. */
+        flushMs: z.number().int().min(0).max(10_000).default(1_000),
         baseBackoffMs: z.number().int().min(1).default(1_000),
         maxBackoffMs: z.number().int().min(1).default(300_000),
         /** A claimed batch belongs to its worker this long; after a crash, another takes it then. */
         leaseSeconds: z.number().int().min(1).max(3600).default(60),
       })
       .strict()
-      .default({ maxAttempts: 8, batchSize: 200, flushMs: 250, baseBackoffMs: 1_000, maxBackoffMs: 300_000, leaseSeconds: 60 }),
+      .default({ maxAttempts: 8, batchSize: 200, flushMs: 1_000, baseBackoffMs: 1_000, maxBackoffMs: 300_000, leaseSeconds: 60 }),
     retention: z
       .object({
         transcriptDays: z.number().int().min(1).default(90),

@@ -69,23 +69,26 @@ export class Relay {
     this.secrets = loadWebhookSecrets(config, log);
     this.sinks = buildSinks(config, { db: this.db, metrics, log });
 
-    const deliveryLoops = this.sinks.map(
-      (sink) =>
-        new Loop(
-          `deliver:${sink.name}`,
-          async () => {
-            const paused = sink.pausedForMs?.() ?? 0;
-            if (paused > 0) return { sleepMs: Math.min(paused, 60_000) };
-            const { count, oldestWaitMs } = await this.outbox.due(sink.name);
-            if (count === 0) return 0;
-            // Batch: wait for a full batch or until the oldest due delivery has waited flushMs.
-            if (count < file.delivery.batchSize && oldestWaitMs < file.delivery.flushMs) return { sleepMs: file.delivery.flushMs - oldestWaitMs };
-            return this.outbox.runOnce(sink);
-          },
-          200,
-          log,
-        ),
-    );
+    const deliveryLoops = this.sinks.map((sink) => {
+      let lastSent = 0;
+      return new Loop(
+        `deliver:${sink.name}`,
+        async () => {
+          const paused = sink.pausedForMs?.() ?? 0;
+          if (paused > 0) return { sleepMs: Math.min(paused, 60_000) };
+          const { count } = await this.outbox.due(sink.name);
+          if (count === 0) return 0;
+          // At most one request per flushMs unless a full batch is waiting: a quiet relay sends
+          // each call at once, a busy one sends fewer, fuller requests.
+          const wait = file.delivery.flushMs - (performance.now() - lastSent);
+          if (count < file.delivery.batchSize && wait > 0) return { sleepMs: wait };
+          lastSent = performance.now();
+          return this.outbox.runOnce(sink);
+        },
+        200,
+        log,
+      );
+    });
     const wakeDelivery = () => deliveryLoops.forEach((l) => l.wake());
 
     const finaliser = new Finaliser({
@@ -124,16 +127,13 @@ export class Relay {
     );
     this.loops = [finaliseLoop, ...deliveryLoops, gaugeLoop, retentionLoop];
 
-    let lastProjection = 0;
     const projectLoop = new Loop(
       'project',
       async () => {
-        // Acknowledging webhooks comes first: while they are arriving, merge at most once a
-        // second. On PGlite the store shares this thread, so merging would delay every ack.
-        const now = performance.now();
-        if (now - intake.lastWriteAt < 20 && now - lastProjection < 1000) return { sleepMs: 20 };
-        lastProjection = now;
-        const applied = await this.store.project();
+        // Acknowledging webhooks comes first: while they are arriving, merge in small batches so
+        // an ack never waits long behind a merge (on PGlite the store shares this thread).
+        const busy = performance.now() - intake.lastWriteAt < 50;
+        const applied = await this.store.project(busy ? 64 : 500);
         // A call that is ready early (transcript and recording in) should not wait for the next tick.
         if (applied.some((e) => e.call.status || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
         return applied.length;

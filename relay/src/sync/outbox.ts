@@ -50,14 +50,14 @@ export class Outbox {
     }
   }
 
-  /** How many deliveries are due now, and how long the oldest has waited. */
-  async due(sink: SinkName): Promise<{ count: number; oldestWaitMs: number }> {
-    const [row] = await this.db.query<{ count: number; wait_ms: number | null }>(
-      `select count(*)::int as count, (extract(epoch from now() - min(next_attempt_at)) * 1000)::float8 as wait_ms
-       from deliveries where sink = $1 and status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until < now())`,
+  /** How many deliveries are due now. */
+  async due(sink: SinkName): Promise<{ count: number }> {
+    const [row] = await this.db.query<{ count: number }>(
+      `select count(*)::int as count from deliveries
+       where sink = $1 and status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until < now())`,
       [sink],
     );
-    return { count: row?.count ?? 0, oldestWaitMs: row?.wait_ms ?? 0 };
+    return { count: row?.count ?? 0 };
   }
 
   async claim(sink: SinkName, limit: number, leaseSeconds = this.policy.leaseSeconds): Promise<Claimed[]> {
