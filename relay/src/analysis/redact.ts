@@ -124,7 +124,7 @@ export function redactTranscript(turns: Turn[]): RedactedTranscript {
     for (const d of list) {
       if (d.type !== 'name') continue;
       // Titles ("Mrs.") are not part of what is searched for again; the surname is.
-      const parts = d.normalised.split(/\s+/).filter((part) => part.length >= 3 && /^[A-Z][a-z]/.test(part) && !part.endsWith('.'));
+      const parts = d.normalised.split(/\s+/).filter((part) => part.length >= 3 && /^[A-Z][a-z'’]/.test(part) && !part.endsWith('.'));
       for (const part of parts) known.add(part);
       if (parts.length > 1) known.add(parts.join(' '));
     }
