@@ -16,7 +16,7 @@ const caller = (i: number, callId: string, overrides: Partial<CallSnapshot> = {}
   snapshot({ callId, from: `+1312555${String(1000 + i)}`, insights: { ...snapshot().insights!, callerEmail: null }, ...overrides });
 
 describe('HubSpot requests per synced call', () => {
-  it('costs 4 for a new caller, 4 for a known one with a follow-up, 2 without, and nothing on replay', async () => {
+  it('costs 4 for a new caller, 4 for a known one with a follow-up, 3 without, and nothing on replay', async () => {
     const h = await harness();
     try {
       await h.sink.deliver(items(caller(0, 'CA-warm')));
@@ -40,6 +40,7 @@ describe('HubSpot requests per synced call', () => {
       ]);
       const noFollowUp = { ...snapshot().insights!, callerEmail: null, nextAction: null, nextActionDue: null, pipelineStage: null, disposition: 'resolved' as const };
       assert.deepEqual(await cost(caller(1, 'CA-resolved', { insights: noFollowUp })), [
+        '/crm/v3/objects/contacts/batch/read',
         '/crm/v3/objects/contacts/batch/update',
         '/crm/v3/objects/calls/batch/create',
       ]);

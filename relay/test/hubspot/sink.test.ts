@@ -124,6 +124,20 @@ describe('HubSpot sink: matching callers', () => {
     h.server.searchLagMs = 0;
   });
 
+  it('looks again when a remembered contact was deleted or merged away in HubSpot', async () => {
+    const first = snapshot({ callId: 'CA-before-delete', from: '+13055550177', insights: { ...snapshot().insights!, callerEmail: null } });
+    await h.sink.deliver(items(first));
+    const gone = await h.mappings.get('contact-by-phone', '+13055550177');
+    assert.ok(gone);
+    h.server.objects.get('contacts')?.delete(gone);
+    const replacement = h.server.seed('contacts', { phone: '305-555-0177' });
+    const [outcome] = await h.sink.deliver(items({ ...first, callId: 'CA-after-delete' }));
+    assert.equal(outcome?.status, 'delivered', JSON.stringify(outcome));
+    const call = h.server.all('calls').find((c) => c.properties.ai_call_id === 'CA-after-delete')!;
+    assert.deepEqual(h.server.associated('calls', call.id, 'contacts'), [replacement.id]);
+    assert.equal(await h.mappings.get('contact-by-phone', '+13055550177'), replacement.id);
+  });
+
   it('falls back to email when the number is unknown, re-checking the match in code', async () => {
     const byEmail = h.server.seed('contacts', { email: 'Lee@Example.com', phone: '+442071838750' });
     await h.sink.deliver(

@@ -60,15 +60,9 @@ export function bestMatch(results: CrmObject[], phone: CallerPhone | null, email
 
 /**
  * The contact for each call (by call id), or null when the call has no usable caller number
- * or email, or is spam. `needsDetails` says which calls need the contact's current lifecycle
- * stage and owner; only those make a mapped contact cost a read.
+ * or email, or is spam.
  */
-export async function resolveContacts(
-  api: HubSpotApi,
-  mappings: HubSpotMappingStore,
-  views: CrmView[],
-  needsDetails: (view: CrmView) => boolean,
-): Promise<Map<string, ResolvedContact | null>> {
+export async function resolveContacts(api: HubSpotApi, mappings: HubSpotMappingStore, views: CrmView[]): Promise<Map<string, ResolvedContact | null>> {
   const resolved = new Map<string, ResolvedContact | null>();
   const callers = new Map<string, Caller>();
   for (const view of views) {
@@ -84,7 +78,8 @@ export async function resolveContacts(
     callers.set(key, caller);
   }
 
-  // 1. The mapping.
+  // 1. The mapping, confirmed by one batch read: it also brings the lifecycle stage and owner
+  // the writes need, and drops contacts deleted or merged away in HubSpot since.
   const mapped = new Map<Caller, string>();
   for (const caller of callers.values()) {
     const id =
@@ -92,15 +87,11 @@ export async function resolveContacts(
       (caller.email ? await mappings.get('contact-by-email', caller.email) : null);
     if (id) mapped.set(caller, id);
   }
-  const toRead = [...mapped].filter(([caller]) => caller.views.some(needsDetails));
-  const read = new Map((await api.readContacts([...new Set(toRead.map(([, id]) => id))], contactProperties)).map((c) => [c.id, c]));
+  const read = new Map((await api.readContacts([...new Set(mapped.values())], contactProperties)).map((c) => [c.id, c]));
   const found = new Map<Caller, ResolvedContact>();
   for (const [caller, id] of mapped) {
-    const wantedDetails = caller.views.some(needsDetails);
     const contact = read.get(id);
-    // A mapped contact missing from the read was deleted or merged in HubSpot: look again.
-    if (wantedDetails && !contact) continue;
-    found.set(caller, { id, properties: contact?.properties ?? {}, created: false });
+    if (contact) found.set(caller, { ...contact, created: false });
   }
 
   // 2. Search for the rest, one request per caller (the search API takes one query at a time).

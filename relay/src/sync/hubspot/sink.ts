@@ -126,8 +126,7 @@ export class HubSpotSink implements Sink {
 
   /** Writes everything for a batch of calls; returns call id -> call engagement id. */
   private async write(views: CrmView[]): Promise<Map<string, string>> {
-    const needsDetails = (view: CrmView) => needsFollowUp(view) || lifecycleTargetFor(view) !== null;
-    const contacts = await resolveContacts(this.api, this.mappings, views, needsDetails);
+    const contacts = await resolveContacts(this.api, this.mappings, views);
     await this.updateContacts(views, contacts);
 
     const guids = new Map<string, string | null>();
