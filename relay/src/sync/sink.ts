@@ -18,10 +18,15 @@ export type DeliveryOutcome =
   /** Permanent: retrying cannot help; goes to the dead letters at once. */
   | { status: 'failed'; error: string };
 
+/** One measure of API consumption against a CRM limit, for the console's integration status. */
+export type ApiUsage = { measure: string; used: number; limit: number };
+
 export interface Sink {
   readonly name: SinkName;
   deliver(items: DeliveryItem[]): Promise<DeliveryOutcome[]>;
   /** How long the sink wants no work (pacing under an API limit); waiting spends no tries. */
   pausedForMs?(): number;
+  /** What the sink knows of its API usage against the CRM's limits (empty before the first request). */
+  apiUsage?(): ApiUsage[];
   close?(): Promise<void>;
 }
