@@ -1,0 +1,70 @@
+// `npm run bench`: every benchmark, printed as ratios and per-call figures, and written with the
+// machine they ran on to relay/bench/results.json. BENCH_DATABASE_URL (default: the local
+// PostgreSQL used by CI) adds the PostgreSQL runs; BENCH_QUICK=1 shortens them.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import pg from 'pg';
+import { benchDelivery, type DeliveryBench } from './delivery.ts';
+import { benchIntake } from './intake.ts';
+import { measureHubSpotSync } from '../test/hubspot/measure.ts';
+
+const quick = process.env.BENCH_QUICK === '1';
+const databaseUrl = await reachable(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+
+async function reachable(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return url;
+  } catch {
+    process.stdout.write(`PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//')} not reachable: PGlite only\n`);
+    return undefined;
+  }
+}
+
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+};
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+print(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
+
+print('\n== webhook intake (Twilio status callbacks, signed, stored before the acknowledgement)');
+const intake = await benchIntake({ requests: quick ? 1500 : 5000, concurrency: 16, databaseUrl });
+for (const r of intake) {
+  print(
+    `${r.engine.padEnd(9)} relay ${Math.round(r.relay.perSecond)}/s vs bare express ${Math.round(r.bare.perSecond)}/s: ratio ${r.ratio.toFixed(2)} (aim >= 0.5); ack p50 ${r.relay.p50Ms.toFixed(1)} ms, p99 ${r.relay.p99Ms.toFixed(1)} ms (aim < 20)`,
+  );
+}
+
+print('\n== Salesforce delivery (whole relay, local org, offline analyser)');
+const delivery: DeliveryBench[] = [];
+for (const [rate, seconds] of [
+  [1, quick ? 10 : 30],
+  [50, quick ? 10 : 30],
+] as const) {
+  for (const url of databaseUrl ? [undefined, databaseUrl] : [undefined]) {
+    const r = await benchDelivery({ callsPerSecond: rate, seconds, databaseUrl: url });
+    delivery.push(r);
+    print(
+      `${r.engine.padEnd(9)} ${String(rate).padStart(2)} calls/s: ${r.publishRequestsPerCall} API requests per synced call (${r.httpRequestsPerCall} with token requests); call end -> accepted p50 ${r.endToAcceptedMs.p50} ms, p99 ${r.endToAcceptedMs.p99} ms; analysed -> accepted p50 ${r.analysedToAcceptedMs.p50} ms, p99 ${r.analysedToAcceptedMs.p99} ms`,
+    );
+  }
+}
+
+print('\n== HubSpot sync (sink through @hubspot/api-client, local portal)');
+const hubspot = await measureHubSpotSync();
+print(
+  `requests per call: new caller ${hubspot.newCallerRequests}, known caller ${hubspot.knownCallerRequests}, replay ${hubspot.replayRequests}; under load (batches of ${hubspot.batchSize}) ${hubspot.loadNewPerCall} new / ${hubspot.loadKnownPerCall} known; limiter peak ${hubspot.peakPerTenSeconds} per 10 s against a limit of ${hubspot.tenSecondLimit} (budget ${hubspot.tenSecondBudget}), ${hubspot.rateLimited} 429s`,
+);
+
+const results = { ranAt: new Date().toISOString(), quick, machine, intake, delivery, hubspot };
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+print('\nwritten to relay/bench/results.json');
+process.exit(0);
