@@ -27,7 +27,10 @@ export const defaultLimiterOptions: LimiterOptions = {
   maxWaitMs: 15_000,
 };
 
-const TEN_SECONDS = 10_000;
+// HubSpot counts requests when they arrive, the limiter when they leave; a little slack on
+// each window keeps transit jitter from squeezing one more into HubSpot's than intended.
+const TEN_SECONDS = 10_250;
+const SECOND = 1_100;
 const DAY = 86_400_000;
 const DAILY_PROBE_MS = 3_600_000;
 
@@ -115,7 +118,7 @@ export class PortalLimiter {
       this.dayCount = 0;
     }
     prune(this.recent, now - TEN_SECONDS);
-    prune(this.recentSearches, now - 1_000);
+    prune(this.recentSearches, now - SECOND);
     let wait = this.pausedUntil - now;
     if (this.dayCount >= Math.floor(this.options.perDay * this.options.headroom)) {
       this.pauseReason = 'daily budget spent';
@@ -126,7 +129,7 @@ export class PortalLimiter {
     }
     const searchBudget = Math.max(1, Math.floor(this.options.searchPerSecond * this.options.headroom));
     if (kind.search && this.recentSearches.length >= searchBudget) {
-      wait = Math.max(wait, (this.recentSearches[0] ?? now) + 1_000 - now);
+      wait = Math.max(wait, (this.recentSearches[0] ?? now) + SECOND - now);
     }
     return wait;
   }
