@@ -35,7 +35,7 @@ type FieldSpec =
   | { type: 'Picklist'; valueSet: ValueSetName }
   | { type: 'MultiselectPicklist'; valueSet: ValueSetName; visibleLines: number }
   | { type: 'LocalPicklist'; values: { value: string; label: string }[] }
-  | { type: 'Lookup'; referenceTo: string; relationshipName: string };
+  | { type: 'Lookup'; referenceTo: string; relationshipName: string; relationshipLabel: string };
 type Field = { name: string; label: string; description: string; spec: FieldSpec };
 
 const xmlHeader = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -95,7 +95,7 @@ function fieldXml(field: Field): string {
       break;
     case 'Lookup':
       body += element('deleteConstraint', 'SetNull') + element('externalId', false) + label + element('referenceTo', spec.referenceTo);
-      body += element('relationshipLabel', 'AI Calls') + element('relationshipName', spec.relationshipName);
+      body += element('relationshipLabel', spec.relationshipLabel) + element('relationshipName', spec.relationshipName);
       body += element('required', false) + element('type', 'Lookup');
       break;
   }
@@ -162,7 +162,7 @@ function aiCallFields(): Field[] {
     name: `${object}__c`,
     label,
     description: `The ${label} this call was matched to or created for.`,
-    spec: { type: 'Lookup', referenceTo: object, relationshipName: 'AI_Calls' },
+    spec: { type: 'Lookup', referenceTo: object, relationshipName: 'AI_Calls', relationshipLabel: 'AI Calls' },
   }));
   const bookkeeping: Field[] = [
     { name: 'Sync_Status__c', label: 'Sync Status', description: 'Synced, Needs review (a taxonomy value or Lead Status the org lacks, a duplicate rule), Error, or Redacted after a data deletion request.', spec: { type: 'LocalPicklist', values: syncStatuses } },
@@ -189,9 +189,12 @@ const phoneKeyFields: Field[] = [
   { name: 'Mobile_Phone_Key__c', label: 'Mobile Phone Key', description: 'MobilePhone as E.164 digits, maintained by AI Call Sync for matching callers. Do not edit.', spec: { type: 'Text', length: 20, externalId: true } },
 ];
 
+// Activity custom fields cannot be Long Text Areas, so the Task carries the summary in its
+// Description and links to the AI_Call__c, where the transcript is kept behind field-level security.
 const taskFields: Field[] = [
   { name: 'Call_Id__c', label: 'Call Id', description: 'Provider call id (with :follow_up for the follow-up Task); makes the logged call idempotent under event replay.', spec: { type: 'Text', length: 80, externalId: true } },
-  { name: 'Transcript__c', label: 'Transcript', description: 'Redacted transcript, when the sync policy sends it.', spec: { type: 'LongTextArea', length: 131072, visibleLines: 5 } },
+  { name: 'AI_Call__c', label: 'AI Call', description: 'The AI call this Task logs or follows up, with its transcript.', spec: { type: 'Lookup', referenceTo: 'AI_Call__c', relationshipName: 'Activities', relationshipLabel: 'Activities' } },
+  { name: 'Transcript_URL__c', label: 'Transcript URL', description: 'Signed link to the transcript page served by the relay.', spec: { type: 'Url' } },
   { name: 'Recording_URL__c', label: 'Recording URL', description: 'Link to the call recording, when the sync policy sends it.', spec: { type: 'Url' } },
 ];
 
@@ -332,7 +335,7 @@ function packageFields(): [string, Field[]][] {
 }
 
 const isPhoneKey = (field: Field) => phoneKeyFields.some((key) => key.name === field.name);
-const isTranscript = (object: string, field: Field) => field.name === 'Transcript__c' && (object === 'AI_Call__c' || object === 'Task');
+const isTranscript = (object: string, field: Field) => object === 'AI_Call__c' && field.name === 'Transcript__c';
 
 export const permissionSets: PermissionSetSpec[] = [
   {
