@@ -53,8 +53,7 @@ export function retryAfterMs(headers: Record<string, string> | Headers): number 
 /** Builds a HubSpotError from a status, a parsed JSON body and headers. */
 export function errorFromAnswer(status: number, body: unknown, headers: Record<string, string> | Headers): HubSpotError {
   const parsed = typeof body === 'string' ? safeJson(body) : body;
-  // HubSpot's messages name objects and properties, never the values we sent, so they are safe to log.
-  const message = field(parsed, 'message') ?? `HubSpot answered ${status}`;
+  const message = scrub(field(parsed, 'message') ?? `HubSpot answered ${status}`);
   return new HubSpotError(status, `HubSpot ${status}: ${message}`, {
     category: field(parsed, 'category') ?? field(parsed, 'errorType'),
     policyName: field(parsed, 'policyName'),
@@ -67,6 +66,18 @@ export function toHubSpotError(error: unknown): HubSpotError {
   if (isAnswer(error)) return errorFromAnswer(error.code, error.body, error.headers);
   const message = error instanceof Error ? error.message : String(error);
   return new HubSpotError(0, `HubSpot unreachable: ${message}`);
+}
+
+/**
+ * HubSpot's messages sometimes quote the values that were sent (a duplicate unique value, an
+ * invalid option). Errors end up in logs and dead letters, which must never hold a phone
+ * number or an email, so those are masked and the message kept short.
+ */
+export function scrub(message: string): string {
+  return message
+    .replace(/[^\s"'<>()[\]{},;:]+@[^\s"'<>()[\]{},;:]+/g, '[email]')
+    .replace(/\+?\d[\d\s().-]{5,}\d/g, '[number]')
+    .slice(0, 300);
 }
 
 function safeJson(text: string): unknown {
