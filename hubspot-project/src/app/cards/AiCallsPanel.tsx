@@ -22,7 +22,10 @@ import type { CardCall } from './calls-response.ts';
 export type Fetcher = (url: string, options?: { method?: 'GET'; timeout?: number }) => Promise<Response>;
 
 export type PanelState =
-  { status: 'loading' } | { status: 'error'; message: string } | { status: 'success'; calls: CardCall[] };
+  | { status: 'loading' }
+  | { status: 'empty' }
+  | { status: 'error'; message: string }
+  | { status: 'success'; calls: CardCall[] };
 
 export type AiCallsPanelProps = {
   fetcher: Fetcher;
@@ -61,7 +64,9 @@ export async function loadCalls(
     if (!parsed.success) {
       return { status: 'error', message: 'The call relay sent a response this card does not understand.' };
     }
-    return { status: 'success', calls: parsed.data.calls };
+    return parsed.data.calls.length === 0
+      ? { status: 'empty' }
+      : { status: 'success', calls: parsed.data.calls };
   } catch {
     return { status: 'error', message: 'The call relay could not be reached.' };
   }
@@ -166,7 +171,7 @@ export function AiCallsPanel({ fetcher, relayUrl, objectTypeId, objectId, timeZo
       </ErrorState>
     );
   }
-  if (state.calls.length === 0) {
+  if (state.status === 'empty') {
     return (
       <EmptyState title="No AI calls yet" imageName="callingSetUp" layout="vertical" testId="ai-calls-empty">
         <Text>Calls answered by the AI receptionist appear here within seconds of hanging up.</Text>

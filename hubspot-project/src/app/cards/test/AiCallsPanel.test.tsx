@@ -10,7 +10,7 @@ import {
   Tile,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { AiCallsPanel, callsUrl, formatDuration } from '../AiCallsPanel.tsx';
+import { AiCallsPanel, callsUrl, formatDuration, loadCalls } from '../AiCallsPanel.tsx';
 import type { Fetcher } from '../AiCallsPanel.tsx';
 import type { CardCall } from '../calls-response.ts';
 
@@ -163,6 +163,24 @@ describe('AiCallsPanel', () => {
     const { waitFor, findByTestId } = renderPanel(fetcher, '0-2');
     await waitFor(() => expect(findByTestId(ErrorState, 'ai-calls-error')).toBeTruthy());
     expect(requests).toHaveLength(0);
+  });
+});
+
+describe('loadCalls', () => {
+  it('answers one typed state per outcome', async () => {
+    const answer =
+      (body: unknown, status = 200) =>
+      () =>
+        json(body, status);
+    expect(await loadCalls(answer({ calls: [] }), RELAY, '0-1', 1)).toEqual({ status: 'empty' });
+    expect(await loadCalls(answer({ calls: [booked] }), RELAY, '0-5', 1)).toEqual({
+      status: 'success',
+      calls: [booked],
+    });
+    expect(await loadCalls(answer({}, 502), RELAY, '0-1', 1)).toEqual({
+      status: 'error',
+      message: 'The call relay answered 502.',
+    });
   });
 });
 
