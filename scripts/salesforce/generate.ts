@@ -330,7 +330,7 @@ function packageFields(): [string, Field[]][] {
     ['Lead', [...canonicalFields, ...phoneKeyFields]],
     ['Contact', [...canonicalFields, ...phoneKeyFields]],
     ['Case', canonicalFields],
-    ['Task', taskFields],
+    ['Activity', taskFields],
   ];
 }
 
