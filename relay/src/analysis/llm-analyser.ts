@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics.ts';
 import type { AnalysisInput, AnalysisResult, Analyser } from './analyser.ts';
 import { Insights, type Usage } from './insights.ts';
 import { costUsd } from './llm/pricing.ts';
+import { OfflineAnalyser } from './offline-analyser.ts';
 import { buildMessages } from './llm/prompt.ts';
 import { redactText, redactTranscript, type RedactedTranscript } from './redact.ts';
 
@@ -41,6 +42,10 @@ export class LlmAnalyser implements Analyser {
   async analyse(input: AnalysisInput): Promise<AnalysisResult> {
     const { config, metrics, model } = this.deps;
     const vendorSummary = input.vendor?.summary ?? null;
+    // Nothing was said and the platform summarised nothing: there is nothing to pay a model to read.
+    if (!input.transcript.some((t) => t.text.trim()) && !vendorSummary) {
+      return new OfflineAnalyser({ redactTranscript: config.file.redaction.inTranscript, metrics }).analyse(input);
+    }
     const vendorData = input.vendor && Object.keys(input.vendor.data).length ? JSON.stringify(input.vendor.data).slice(0, VENDOR_DATA_LIMIT) : null;
     // The vendor's texts are redacted in the same pass as the transcript so one person keeps one placeholder.
     const extra = [vendorSummary, vendorData].map((text) => ({ speaker: 'agent' as const, text: text ?? '', startMs: null }));

@@ -180,6 +180,14 @@ describe('model analyser', () => {
     assert.equal(result.usage?.attempts, 2);
   });
 
+  it('does not pay a model to read a call with no speech', async () => {
+    const before = server.requests.length;
+    const result = await analyser().analyser.analyse({ ...call, transcript: [], vendor: null });
+    assert.equal(server.requests.length, before);
+    assert.equal(result.source, 'offline');
+    assert.equal(result.insights.disposition, 'abandoned');
+  });
+
   it('reaches Azure OpenAI through its deployment path when Azure settings are configured', async () => {
     responder = ok;
     const before = server.requests.length;

@@ -25,6 +25,7 @@ ${list(taxonomy.pipelineStages)}
 
 Rules:
 - Personal data in the transcript may be replaced by placeholders such as [NAME_1], [PHONE_2], [EMAIL_1]. Treat each as the value it stands for. If the caller's name or email is a placeholder, put the placeholder itself in callerName or callerEmail, exactly as written.
+- "Caller" is the person on the other end of the line; on outbound calls that is the person the business called.
 - callerName is the caller's own name, not the agent's and not someone they mention. null when they never gave it. callerNameConfidence reflects how clearly they stated it.
 - summary.asked: what the caller asked for; summary.said: what the agent told them or did; summary.nextStep: the agreed next step, or "None". One or two plain sentences each.
 - nextAction: a short instruction for the business's staff, or null. nextActionDue and appointmentTime: ISO 8601 date-times resolved against the call start given below (e.g. "tomorrow at 3" is the next day at 15:00 in the call's time zone, written with its offset), or null.
