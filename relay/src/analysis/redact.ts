@@ -76,13 +76,21 @@ class Placeholders {
     return placeholder;
   }
 
+  /**
+   * The placeholder of a name this one is a shorter or longer form of: "Maria" after "Maria
+   * Gonzalez", or "Maria Gonzalez" after "Maria". "Maria Lopez" is someone else.
+   */
   private nameMatch(normalised: string): string | undefined {
     const parts = normalised.toLowerCase().split(/\s+/);
     const matches = new Set(parts.map((p) => this.nameParts.get(p)).filter((p): p is string => p !== undefined));
     if (matches.size !== 1) return undefined;
     const placeholder = [...matches][0]!;
-    // A longer form of a name seen before ("Maria" then "Maria Gonzalez") is kept as the value.
-    if (normalised.length > (this.values.get(placeholder)?.length ?? 0)) this.values.set(placeholder, normalised);
+    const known = (this.values.get(placeholder) ?? '').toLowerCase().split(/\s+/);
+    const shorter = parts.every((p) => known.includes(p));
+    const longer = known.every((p) => parts.includes(p));
+    if (!shorter && !longer) return undefined;
+    // The longest form of the name is kept as its value.
+    if (longer) this.values.set(placeholder, normalised);
     for (const part of parts) if (!this.nameParts.has(part)) this.nameParts.set(part, placeholder);
     return placeholder;
   }
@@ -136,7 +144,7 @@ export function redactTranscript(turns: Turn[]): RedactedTranscript {
       const placeholder = placeholders.for(d.type, d.normalised);
       const entity: RedactedEntity = {
         type: d.type,
-        turn: turns.length > 0 ? index : null,
+        turn: index,
         start: d.start,
         end: d.end,
         placeholder,

@@ -153,6 +153,17 @@ describe('placeholders across a call', () => {
     assert.equal(result.valueOf('[NAME_7]'), null);
   });
 
+  it('keeps different people apart even when they share a first name', () => {
+    const result = redactTranscript([
+      { speaker: 'caller', text: "Hi, it's Maria Gonzalez.", startMs: null },
+      { speaker: 'caller', text: 'My neighbour Maria Lopez referred me. Maria said you were great.', startMs: null },
+    ]);
+    assert.equal(result.turns[0]!.text, "Hi, it's [NAME_1].");
+    // Which Maria "Maria said" means is ambiguous; that it is redacted is not.
+    assert.match(result.turns[1]!.text, /^My neighbour \[NAME_2\] referred me\. \[NAME_[12]\] said you were great\.$/);
+    assert.equal(result.valueOf('[NAME_2]'), 'Maria Lopez');
+  });
+
   it('reports high confidence when nothing suspicious remains and lower when something may', () => {
     assert.ok(redactTranscript(call).report.confidence >= 0.95);
     const doubtful = redactText('The reference is 48291734 and the letters are Q X Z W.');
