@@ -67,7 +67,7 @@ describe('operator console in chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     dataDir = mkdtempSync(path.join(tmpdir(), 'relay-console-'));
     const relayConfig = path.join(dataDir, 'relay.json');
-    writeFileSync(relayConfig, JSON.stringify({ finalisation: { graceSeconds: 0 }, delivery: { flushMs: 0, baseBackoffMs: 10, maxBackoffMs: 100 } }));
+    writeFileSync(relayConfig, JSON.stringify({ finalisation: { graceSeconds: 5 }, delivery: { flushMs: 0, baseBackoffMs: 10, maxBackoffMs: 100 } }));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const config = loadConfig({
@@ -141,7 +141,8 @@ describe('operator console in chromium', () => {
 
   it('opens a call with its insights, history and run log, and follows its transcript link', async () => {
     await page.getByRole('link', { name: 'Clear' }).click();
-    await page.locator('tbody tr td:nth-child(2) a').first().click();
+    // The first simulated scenario: a ten-line conversation.
+    await page.locator(`tbody a[href="/console/calls/${callSids[0]}"]`).click();
     await page.getByRole('heading', { name: 'Insights' }).waitFor();
     for (const heading of ['Redaction report', 'State history', 'Deliveries']) assert.ok(await page.getByRole('heading', { name: heading }).isVisible());
     assert.match(await page.locator('main').innerText(), /delivered/);
@@ -149,7 +150,7 @@ describe('operator console in chromium', () => {
     await page.getByTestId('transcript-link').click();
     await page.getByRole('heading', { name: 'Call transcript' }).waitFor();
     const turns = await page.locator('ol.transcript li').count();
-    assert.ok(turns >= 2, `${turns} turns by speaker`);
+    assert.equal(turns, scenarios[0]!.lines.length, 'every turn of the conversation');
     const speakers = new Set(await page.locator('ol.transcript .who').allInnerTexts());
     assert.deepEqual([...speakers].sort(), ['Agent', 'Caller'], 'by speaker (Twilio streams no offsets, so no times here; the HTTP test covers them)');
     await shot('05-transcript-page');
