@@ -160,7 +160,7 @@ export class Relay {
         consoleRoutes({
           db: this.db,
           outbox: this.outbox,
-          sinks: this.sinks.map((s) => s.name),
+          sinks: this.sinks,
           file,
           metrics,
           links: this.protection.links,

@@ -59,7 +59,7 @@ describe('console and transcript page over HTTP', () => {
         consoleRoutes({
           db,
           outbox,
-          sinks: ['dry-run'],
+          sinks: [{ name: 'dry-run', apiUsage: () => [{ measure: 'requests per day', used: 950, limit: 1000 }] }],
           file,
           metrics,
           links,
@@ -125,6 +125,7 @@ describe('console and transcript page over HTTP', () => {
     assert.match(overview.headers.get('content-security-policy') ?? '', /default-src 'none'/);
     const page = await overview.text();
     assert.match(page, /data-testid="success-rate">100\.0%/, 'one delivered of one finished');
+    assert.match(page, /<div class="bad">requests per day: 950 of 1,000 \(95%\)<\/div>/, 'API usage against the limit, flagged near it');
     for (const next of ['//evil.example.com/console', 'https://evil.example.com/', '/consolex', '/console/\\evil']) {
       const form = await get('/console/login');
       const res = await post('/console/login', { _csrf: csrfIn(await form.text()), user: 'ops', password: PASSWORD, next }, form.headers.getSetCookie());

@@ -12,6 +12,7 @@ import type { KeyRing } from '../../privacy/encryption.ts';
 import type { LinkSigner } from '../../privacy/links.ts';
 import type { Db } from '../../store/db.ts';
 import type { Outbox } from '../../sync/outbox.ts';
+import type { Sink } from '../../sync/sink.ts';
 import { signedIn } from './auth.ts';
 import { insightsView } from './call-view.ts';
 import { formatDuration, formatTime, html, sendPage, type SafeHtml } from './html.ts';
@@ -22,7 +23,8 @@ import { deliveryHealth, integrationStatus, SUCCESS_TARGET } from './stats.ts';
 export type PagesDeps = {
   db: Db;
   outbox: Outbox;
-  sinks: string[];
+  /** The sinks this relay delivers to; their API usage and pauses show in the integration status. */
+  sinks: Pick<Sink, 'name' | 'apiUsage' | 'pausedForMs'>[];
   file: RelayFile;
   metrics: Metrics;
   links: LinkSigner;
@@ -68,7 +70,8 @@ export function consolePages(deps: PagesDeps): Router {
 
   router.get('/console', async (_req, res) => {
     const health = await deliveryHealth(deps.db);
-    const integrations = await integrationStatus(deps.db, deps.sinks);
+    const integrations = await integrationStatus(deps.db, deps.sinks.map((s) => s.name));
+    const sinkNamed = new Map(deps.sinks.map((s) => [s.name as string, s]));
     const requests = new Map((await deps.metrics.crmRequests.get()).values.map((v) => [String(v.labels.sink), v.value]));
     const deadLetters = (await deps.outbox.deadLetters()).length;
     const meets = health.successRate === null ? null : health.successRate >= SUCCESS_TARGET;
@@ -83,11 +86,16 @@ export function consolePages(deps: PagesDeps): Router {
 </div></section>
 <section aria-labelledby="h-int"><h2 id="h-int">Integrations</h2>
 <div class="table-wrap"><table><caption class="muted">State from the latest delivery attempt; API requests counted since this relay started.</caption>
-<thead><tr><th scope="col">Integration</th><th scope="col">State</th><th scope="col">Last attempt</th><th scope="col">Last error</th><th scope="col">Attempts (24 h)</th><th scope="col">API requests</th><th scope="col">Queued</th><th scope="col">Dead</th></tr></thead>
-<tbody>${integrations.map(
-      (i) => html`<tr><th scope="row">${i.sink}</th><td class="${i.state === 'connected' ? 'ok' : i.state === 'failing' ? 'bad' : 'muted'}">${i.state}</td><td>${formatTime(i.lastAttemptAt)}</td>
-<td>${i.lastError ? html`${i.lastError} <span class="muted">(${formatTime(i.lastErrorAt)})</span>` : '—'}</td><td>${i.attempts24h}</td><td>${requests.get(i.sink) ?? 0}</td><td>${i.pending}</td><td>${i.dead}</td></tr>`,
-    )}</tbody></table></div></section>
+<thead><tr><th scope="col">Integration</th><th scope="col">State</th><th scope="col">Last attempt</th><th scope="col">Last error</th><th scope="col">Attempts (24 h)</th><th scope="col">API usage</th><th scope="col">Queued</th><th scope="col">Dead</th></tr></thead>
+<tbody>${integrations.map((i) => {
+      const sink = sinkNamed.get(i.sink);
+      const pausedMs = sink?.pausedForMs?.() ?? 0;
+      const usage = sink?.apiUsage?.() ?? [];
+      return html`<tr><th scope="row">${i.sink}</th><td class="${i.state === 'connected' ? 'ok' : i.state === 'failing' ? 'bad' : 'muted'}">${i.state}${pausedMs > 0 ? html`<br><span class="warn">paused ${Math.ceil(pausedMs / 1000)} s to stay within limits</span>` : ''}</td><td>${formatTime(i.lastAttemptAt)}</td>
+<td>${i.lastError ? html`${i.lastError} <span class="muted">(${formatTime(i.lastErrorAt)})</span>` : '—'}</td><td>${i.attempts24h}</td>
+<td>${usage.map((u) => html`<div class="${u.limit > 0 && u.used / u.limit >= 0.9 ? 'bad' : ''}">${u.measure}: ${u.used.toLocaleString('en-US')} of ${u.limit.toLocaleString('en-US')}${u.limit > 0 ? ` (${Math.round((u.used / u.limit) * 100)}%)` : ''}</div>`)}<div class="muted">${requests.get(i.sink) ?? 0} requests since start</div></td>
+<td>${i.pending}</td><td>${i.dead}</td></tr>`;
+    })}</tbody></table></div></section>
 <section aria-labelledby="h-data"><h2 id="h-data">Data protection</h2>
 <dl class="facts"><dt>Transcripts kept</dt><dd>${deps.file.retention.transcriptDays} days, then purged (metadata kept)</dd>
 <dt>Encryption key in use</dt><dd><code>${deps.keys.activeId}</code></dd>
