@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { snapshot } from '../sync/fixtures.ts';
 import type { CallSnapshot } from '../../src/sync/snapshot.ts';
-import { RelayFile } from '../../src/config.ts';
+import pino from 'pino';
+import { Env, RelayFile } from '../../src/config.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { HubSpotApi } from '../../src/sync/hubspot/api.ts';
 import { setupHubSpot } from '../../src/sync/hubspot/properties.ts';
-import { HubSpotSink } from '../../src/sync/hubspot/sink.ts';
+import { HubSpotSink, createHubSpotApi, createHubSpotSink } from '../../src/sync/hubspot/sink.ts';
 import { HubSpotServer } from '../support/hubspot-server.ts';
 import { harness, items } from './harness.ts';
 import { MemoryMappings } from './memory-mappings.ts';
@@ -92,5 +93,24 @@ describe('HubSpot request accounting', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('HubSpot from the environment', () => {
+  const config = (env: Record<string, string>, hubspot: Record<string, unknown> = {}) => ({
+    env: Env.parse(env),
+    file: RelayFile.parse({ integrations: { hubspot } }),
+    dataDir: '.data',
+  });
+  const deps = (api: HubSpotApi | null) => ({ api, log: pino({ level: 'silent' }), mappings: new MemoryMappings() });
+
+  it('builds the sink only with a token and the integration enabled', () => {
+    assert.equal(createHubSpotApi(config({})), null);
+    const withToken = config({ HUBSPOT_ACCESS_TOKEN: 'pat-x', HUBSPOT_BASE_URL: 'http://127.0.0.1:9' });
+    const api = createHubSpotApi(withToken);
+    assert.ok(api);
+    assert.ok(createHubSpotSink(withToken, deps(api)) instanceof HubSpotSink);
+    assert.equal(createHubSpotSink(config({ HUBSPOT_ACCESS_TOKEN: 'pat-x' }, { enabled: false }), deps(api)), null);
+    assert.equal(createHubSpotSink(withToken, deps(null)), null);
   });
 });

@@ -239,9 +239,12 @@ function utterances(view: CrmView) {
   });
 }
 
-export type HubSpotSinkDeps = { metrics: Metrics; log: Logger; mappings: HubSpotMappingStore };
+export type HubSpotSinkDeps = { api: HubSpotApi | null; log: Logger; mappings: HubSpotMappingStore };
 
-/** The portal's API client from the environment, or null when no token is configured. */
+/**
+ * The portal's API client from the environment, or null when no token is configured. Build
+ * it once and give it to both the sink and the card endpoint: they share the portal's limits.
+ */
 export function createHubSpotApi(config: Config, metrics?: Metrics): HubSpotApi | null {
   const token = config.env.HUBSPOT_ACCESS_TOKEN;
   if (!token) return null;
@@ -251,7 +254,6 @@ export function createHubSpotApi(config: Config, metrics?: Metrics): HubSpotApi 
 /** The HubSpot sink when a token is configured and the integration is enabled, else null. */
 export function createHubSpotSink(config: Config, deps: HubSpotSinkDeps): HubSpotSink | null {
   const integration = config.file.integrations.hubspot;
-  const api = createHubSpotApi(config, deps.metrics);
-  if (!api || !integration.enabled) return null;
-  return new HubSpotSink({ api, mappings: deps.mappings, integration, log: deps.log.child({ sink: 'hubspot' }) });
+  if (!deps.api || !integration.enabled) return null;
+  return new HubSpotSink({ api: deps.api, mappings: deps.mappings, integration, log: deps.log.child({ sink: 'hubspot' }) });
 }
