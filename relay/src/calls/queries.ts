@@ -88,7 +88,7 @@ export async function callDetail(db: Db, callId: string) {
     [callId],
   );
   const attempts = await db.query<Record<string, unknown>>(
-    `select a.delivery_id, a.attempt, a.at, a.outcome, a.error, a.latency_ms from delivery_attempts a
+    `select a.delivery_id, a.attempt, a.at, a.outcome, a.error, a.latency_ms, a.request_summary from delivery_attempts a
      join deliveries d on d.id = a.delivery_id where d.call_id = $1 order by a.id`,
     [callId],
   );

@@ -101,12 +101,15 @@ export class Outbox {
           );
           this.log.warn({ sink, deliveryId: item.deliveryId, attempts: item.attempt, error }, 'delivery dead-lettered');
         }
-        await sql.query(`insert into delivery_attempts (delivery_id, attempt, outcome, error, latency_ms) values ($1, $2, $3, $4, $5)`, [
+        // The run log's request summary: which event, in how big a batch, and what the sink said of it.
+        const summary = `${item.snapshot.eventType} in a batch of ${items.length}${outcome.status === 'delivered' && outcome.detail ? `: ${outcome.detail}` : ''}`;
+        await sql.query(`insert into delivery_attempts (delivery_id, attempt, outcome, error, latency_ms, request_summary) values ($1, $2, $3, $4, $5, $6)`, [
           item.deliveryId,
           item.attempt,
           recorded,
           error,
           Math.round(latencyMs),
+          summary,
         ]);
         this.metrics.deliveries.labels(sink, recorded).inc();
       }

@@ -145,7 +145,7 @@ describe('operator console in chromium', () => {
     await page.locator(`tbody a[href="/console/calls/${callSids[0]}"]`).click();
     await page.getByRole('heading', { name: 'Insights' }).waitFor();
     for (const heading of ['Redaction report', 'State history', 'Deliveries']) assert.ok(await page.getByRole('heading', { name: heading }).isVisible());
-    assert.match(await page.locator('main').innerText(), /delivered/);
+    assert.match(await page.locator('main').innerText(), /call_completed in a batch of \d+: salesforce, hubspot\tdelivered/, 'the run log: request summary and outcome');
     await shot('04-call-detail');
     await page.getByTestId('transcript-link').click();
     await page.getByRole('heading', { name: 'Call transcript' }).waitFor();

@@ -183,8 +183,8 @@ ${call.deliveries.length === 0 ? html`<p class="muted">Nothing queued for the CR
 ${call.deliveries.map(
   (d) => html`<section aria-label="${d.sink} delivery"><h3>${d.sink} · ${d.eventType} · <span class="${d.status === 'dead' ? 'bad' : d.status === 'delivered' ? 'ok' : ''}">${d.status}</span></h3>
 <p class="muted">Queued ${formatTime(d.createdAt)}${d.deliveredAt ? html` · delivered ${formatTime(d.deliveredAt)}` : ''} · ${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'}${d.lastError ? html` · last error: ${d.lastError}` : ''}</p>
-${d.log.length > 0 ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Try</th><th scope="col">At</th><th scope="col">Outcome</th><th scope="col">Error</th><th scope="col">Latency</th></tr></thead>
-<tbody>${d.log.map((a) => html`<tr><td>${String(a.attempt)}</td><td>${formatTime(a.at as Date)}</td><td>${String(a.outcome)}</td><td>${String(a.error ?? '—')}</td><td>${String(a.latency_ms)} ms</td></tr>`)}</tbody></table></div>` : ''}
+${d.log.length > 0 ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Try</th><th scope="col">At</th><th scope="col">Request</th><th scope="col">Outcome</th><th scope="col">Error</th><th scope="col">Latency</th></tr></thead>
+<tbody>${d.log.map((a) => html`<tr><td>${String(a.attempt)}</td><td>${formatTime(a.at as Date)}</td><td>${String(a.request_summary ?? '—')}</td><td>${String(a.outcome)}</td><td>${String(a.error ?? '—')}</td><td>${String(a.latency_ms)} ms</td></tr>`)}</tbody></table></div>` : ''}
 </section>`,
 )}
 ${deleted
