@@ -4,13 +4,22 @@
 // data), so a value cannot be re-labelled to another key.
 //
 //   enc:v1:<keyId>:<iv>:<tag>:<ciphertext>     (iv, tag and ciphertext base64url)
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { generateKey, writeKeyFile, type Key, type KeySource } from './keys.ts';
 
 const PREFIX = 'enc:v1:';
 const SEALED = /^enc:v1:([A-Za-z0-9_-]{1,32}):([A-Za-z0-9_-]{16}):([A-Za-z0-9_-]{22}):([A-Za-z0-9_-]*)$/;
 
 export class DecryptError extends Error {}
+
+// A raw key buffer would be turned into a KeyObject on every seal and open, which costs more
+// than the cipher itself for short values; each key's object is made once and kept.
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+function keyObject(secret: Buffer): KeyObject {
+  let object = keyObjects.get(secret);
+  if (!object) keyObjects.set(secret, (object = createSecretKey(secret)));
+  return object;
+}
 
 export class KeyRing {
   private keys: Key[];
@@ -34,7 +43,7 @@ export class KeyRing {
   seal(plain: string): string {
     const key = this.keys[0]!;
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key.secret, iv);
+    const cipher = createCipheriv('aes-256-gcm', keyObject(key.secret), iv);
     cipher.setAAD(Buffer.from(PREFIX + key.id));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return `${PREFIX}${key.id}:${iv.toString('base64url')}:${cipher.getAuthTag().toString('base64url')}:${body.toString('base64url')}`;
@@ -46,7 +55,7 @@ export class KeyRing {
     const [, id, iv, tag, body] = match as unknown as [string, string, string, string, string];
     const key = this.keys.find((k) => k.id === id);
     if (!key) throw new DecryptError(`unknown encryption key id ${id}`);
-    const decipher = createDecipheriv('aes-256-gcm', key.secret, Buffer.from(iv, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', keyObject(key.secret), Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(PREFIX + id));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     try {
