@@ -208,6 +208,9 @@ describe('operator console in chromium', () => {
     assert.equal(unlabelled, 0);
     const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
     assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+    // Keyboard: the first Tab reaches the skip link, which leads to the content.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement.textContent'), 'Skip to content');
     await shot('10-calls-phone');
     await page.goto(`${base}/console`);
     await shot('11-overview-phone');

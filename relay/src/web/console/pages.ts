@@ -212,7 +212,7 @@ ${replayed !== null && Number.isFinite(replayed) ? html`<p class="notice" role="
 ${letters.length === 0
   ? html`<p class="ok">None.</p>`
   : html`<form method="post" action="/console/dead-letters/replay" data-confirm="Replay every dead letter?"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="all" value="1"><button type="submit">Replay all ${letters.length}</button></form>
-<div class="table-wrap"><table><thead><tr><th scope="col">Delivery</th><th scope="col">Integration</th><th scope="col">Call</th><th scope="col">Tries</th><th scope="col">Dead since</th><th scope="col">Error</th><th scope="col"><span class="skip">Action</span></th></tr></thead>
+<div class="table-wrap"><table><thead><tr><th scope="col">Delivery</th><th scope="col">Integration</th><th scope="col">Call</th><th scope="col">Tries</th><th scope="col">Dead since</th><th scope="col">Error</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
 <tbody>${letters.map(
       (l) => html`<tr><td>${l.deliveryId}</td><td>${l.sink}</td><td><a href="/console/calls/${encodeURIComponent(l.callId)}">${l.callId}</a></td><td>${l.attempts}</td><td>${formatTime(l.deadAt)}</td><td>${l.error}</td>
 <td><form method="post" action="/console/dead-letters/replay"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="deliveryId" value="${l.deliveryId}"><button type="submit" aria-label="Replay delivery ${l.deliveryId}">Replay</button></form></td></tr>`,
