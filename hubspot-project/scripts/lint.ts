@@ -47,7 +47,9 @@ try {
   execFileSync(hs, ['project', 'lint', '--install-missing-deps=false'], {
     cwd: copy,
     stdio: 'inherit',
-    env: { ...process.env, CI: process.env.CI ?? 'true' },
+    // The CLI looks for hsproject.json from INIT_CWD when npm set it (`npm run` does, to the
+    // repository root), so it must point at the copy too.
+    env: { ...process.env, INIT_CWD: copy, CI: process.env.CI ?? 'true' },
   });
 } finally {
   rmSync(copy, { recursive: true, force: true });
