@@ -102,16 +102,24 @@ export async function evaluateAnalyser(analyser: Analyser, calls: LabelledCall[]
   let [intent, disposition, name, email] = [0, 0, 0, 0];
   const misses: string[] = [];
   for (const call of calls) {
-    const { insights } = await analyser.analyse({
-      callId: call.id,
-      agentId: null,
-      direction: call.direction,
-      from: null,
-      to: null,
-      startedAt: call.startedAt,
-      transcript: call.turns.map((t) => ({ ...t, startMs: null })),
-      vendor: null,
-    });
+    // A model error on one call counts as a miss on every measure, not as the end of the run.
+    const result = await analyser
+      .analyse({
+        callId: call.id,
+        agentId: null,
+        direction: call.direction,
+        from: null,
+        to: null,
+        startedAt: call.startedAt,
+        transcript: call.turns.map((t) => ({ ...t, startMs: null })),
+        vendor: null,
+      })
+      .catch((error: Error) => error);
+    if (result instanceof Error) {
+      misses.push(`${call.id}: analysis failed: ${result.message}`);
+      continue;
+    }
+    const { insights } = result;
     const check = (ok: boolean, what: string, got: string | null, want: string | null) => {
       if (!ok) misses.push(`${call.id}: ${what} ${got ?? 'null'}, labelled ${want ?? 'null'}`);
       return ok ? 1 : 0;
