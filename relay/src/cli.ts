@@ -7,6 +7,8 @@ import { hashPassword } from './privacy/passwords.ts';
 import { readLocalSecrets } from './secrets.ts';
 import { simulate } from './simulate/simulate.ts';
 import { checkSalesforce, formatCheck } from './sync/salesforce/check.ts';
+import { createHubSpotApi } from './sync/hubspot/sink.ts';
+import { setupHubSpot } from './sync/hubspot/properties.ts';
 
 function localUrl(config: Config): string {
   return `http://${config.env.HOST === '0.0.0.0' ? '127.0.0.1' : config.env.HOST}:${config.env.PORT}`;
@@ -34,6 +36,7 @@ const usage = `usage: relay <command> [options]
                                 list dead-lettered deliveries
   dlq replay (--id N | --error TEXT | --all)
                                 put dead letters back in the queue
+  hubspot setup                 create the AI Call Sync property group and properties (idempotent)
   salesforce check              describe Call_Event__e in the org and list fields the relay
                                 sends that are missing or cannot hold its values
   calls delete CALL_ID [--url URL]
@@ -98,6 +101,14 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new ConfigError(`unknown dlq action ${action ?? '(none)'}\n${usage}`);
+    }
+    case 'hubspot': {
+      if (rest[0] !== 'setup') throw new ConfigError(`unknown hubspot action ${rest[0] ?? '(none)'}\n${usage}`);
+      const api = createHubSpotApi(config);
+      if (!api) throw new ConfigError('hubspot setup needs HUBSPOT_ACCESS_TOKEN');
+      const report = await setupHubSpot(api);
+      for (const [what, names] of Object.entries(report)) process.stdout.write(`${what}: ${names.length ? names.join(', ') : '(none)'}\n`);
+      return 0;
     }
     case 'salesforce': {
       if (rest[0] !== 'check') throw new ConfigError(`unknown salesforce action ${rest[0] ?? '(none)'}\n${usage}`);

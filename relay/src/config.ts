@@ -163,6 +163,7 @@ export const Env = z.object({
 
   ENCRYPTION_KEY: optional,
   LINK_SIGNING_KEY: optional,
+  LOOKUP_KEY: optional,
   LINK_TTL_DAYS: intFrom(0),
   CONSOLE_ADMIN_USER: optional,
   CONSOLE_ADMIN_PASSWORD_HASH: optional,

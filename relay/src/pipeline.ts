@@ -26,6 +26,8 @@ import { purgeAllExpired } from './privacy/retention.ts';
 import { Outbox } from './sync/outbox.ts';
 import type { Sink } from './sync/sink.ts';
 import { buildSinks } from './sync/sinks.ts';
+import { createHubSpotApi } from './sync/hubspot/sink.ts';
+import { hubspotCardRoutes } from './web/hubspot-card.ts';
 import { apiRoutes } from './web/api.ts';
 import { createApp } from './web/app.ts';
 import { operatorFromEnv } from './web/console/auth.ts';
@@ -67,7 +69,8 @@ export class Relay {
     this.store = new CallStore(this.db, file.finalisation.graceSeconds);
     this.outbox = new Outbox(this.db, file.delivery, metrics, log);
     this.secrets = loadWebhookSecrets(config, log);
-    this.sinks = buildSinks(config, { db: this.db, metrics, log });
+    const hubspotApi = createHubSpotApi(config, metrics);
+    this.sinks = buildSinks(config, { db: this.db, metrics, log, hubspotApi, lookupKey: this.protection.lookupKey });
 
     const deliveryLoops = this.sinks.map((sink) => {
       let lastSent = 0;
@@ -157,6 +160,7 @@ export class Relay {
         apiRoutes({ db: this.db, outbox: this.outbox, apiToken: env.API_TOKEN, onReplay: wakeDelivery }),
         privacyApiRoutes({ db: this.db, keys: this.protection.keys, file, apiToken: env.API_TOKEN, log, onEnqueued: wakeDelivery }),
         transcriptPageRoutes({ db: this.db, links: this.protection.links, file, metrics, log }),
+        hubspotCardRoutes({ api: hubspotApi, env, log }),
         consoleRoutes({
           db: this.db,
           outbox: this.outbox,

@@ -2,12 +2,14 @@
 // what the relay runs out of the box and what it falls back to when a model keeps failing, so
 // it has to produce insights a rep can use: who called, why, how it ended, what to do next.
 // Its confidences are capped (OFFLINE_CAP) and every result says source 'offline'.
+import type { Turn } from '../calls/model.ts';
 import type { Metrics } from '../metrics.ts';
 import type { AnalysisInput, AnalysisResult, Analyser } from './analyser.ts';
 import { Insights } from './insights.ts';
 import { callerIdentity } from './offline/caller.ts';
 import { classifyDisposition, classifyIntent } from './offline/classify.ts';
 import { followUpFor, pipelineStageFor, tagsFor } from './offline/follow-up.ts';
+import { sentences, type Sentence } from './offline/sentences.ts';
 import { summarise } from './offline/summary.ts';
 import { redactTranscript, type RedactedTranscript } from './redact.ts';
 
@@ -43,13 +45,14 @@ function analyseOffline(input: AnalysisInput, redacted: RedactedTranscript = red
   const fromDigits = input.from?.replace(/\D/g, '') ?? '';
   const callbackNumber = caller.phones.find((p) => !fromDigits.endsWith(p.replace(/\D/g, '').slice(-10))) ?? null;
   const followUp = followUpFor(turns, disposition.value, evidence?.turn ?? null, reference, firstName, callbackNumber);
-  const asked = intent.evidence.get(intent.value) ?? null;
+  const asked = intent.evidence.get(intent.value) ?? firstSentence(turns, 'caller', 0);
+  const said = evidence && (turns[evidence.turn]!.speaker === 'agent' || disposition.value === 'not_interested') ? evidence : lastSentence(turns, 'agent');
   const spoken = turns.some((t) => t.speaker === 'caller' && t.text.trim() !== '');
   const summary = summarise({
     intent: intent.value,
     disposition: disposition.value,
     askedSentence: asked ? restoreContact(redacted, asked.turn, asked.sentence) : null,
-    said: evidence ? { sentence: restoreContact(redacted, evidence.turn, evidence.sentence), speaker: turns[evidence.turn]!.speaker } : null,
+    said: said ? { sentence: restoreContact(redacted, said.turn, said.sentence), speaker: turns[said.turn]!.speaker } : null,
     followUp,
     empty: !spoken,
   });
@@ -72,12 +75,35 @@ function analyseOffline(input: AnalysisInput, redacted: RedactedTranscript = red
   });
 }
 
+/** A sentence of five words or more: short ones are greetings and thanks. */
+const substantive = (sentence: Sentence) => sentence.text.split(/\s+/).length >= 5;
+
+/** The caller's first substantive sentence: what they asked, when no cue says it better. */
+function firstSentence(turns: Turn[], speaker: Turn['speaker'], from: number): { turn: number; sentence: string } | null {
+  for (let i = from; i < turns.length; i++) {
+    if (turns[i]!.speaker !== speaker) continue;
+    const found = sentences(turns[i]!.text).find(substantive);
+    if (found) return { turn: i, sentence: found.text };
+  }
+  return null;
+}
+
+/** The agent's last substantive sentence: what they last told the caller or did. */
+function lastSentence(turns: Turn[], speaker: Turn['speaker']): { turn: number; sentence: string } | null {
+  for (let i = turns.length - 1; i >= 0; i--) {
+    if (turns[i]!.speaker !== speaker) continue;
+    const found = sentences(turns[i]!.text).filter(substantive).at(0);
+    if (found) return { turn: i, sentence: found.text };
+  }
+  return null;
+}
+
 /** Caller sentences about budget, size, timing or what they use now: what a salesperson asks first. */
 function qualificationNotes(turns: RedactedTranscript['turns'], redacted: RedactedTranscript): string | null {
   const notes: string[] = [];
   for (const [index, turn] of turns.entries()) {
     if (turn.speaker !== 'caller') continue;
-    for (const sentence of turn.text.split(/(?<=[.!?])\s+/)) {
+    for (const { text: sentence } of sentences(turn.text)) {
       if (/\b(budget|\$\d|dollars|square (feet|foot)|sq ?ft|users|seats|employees|locations|units|rooms|by (next|the end)|this (month|week|year)|currently (use|using|have)|timeline|asap|how soon)\b/i.test(sentence)) {
         notes.push(restoreContact(redacted, index, sentence.trim()));
       }

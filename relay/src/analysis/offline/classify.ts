@@ -5,18 +5,12 @@
 import type { Direction, Turn } from '../../calls/model.ts';
 import { Disposition, Intent } from '../../taxonomy.ts';
 import { DISPOSITION_CUES, INTENT_CUES, negated, type Cue, type OutcomeCue } from './cues.ts';
+import { sentenceAround } from './sentences.ts';
 
 export type Scored<T extends string> = { value: T; confidence: number; scores: Map<T, number>; evidence: Map<T, { turn: number; sentence: string }> };
 
 /** Confidences the offline analyser reports never go above this: it is rules, not understanding. */
 export const OFFLINE_CAP = 0.7;
-
-function sentenceAround(text: string, index: number): string {
-  const start = Math.max(text.lastIndexOf('.', index - 1), text.lastIndexOf('?', index - 1), text.lastIndexOf('!', index - 1)) + 1;
-  const ends = ['.', '?', '!'].map((c) => text.indexOf(c, index)).filter((i) => i >= 0);
-  const end = ends.length ? Math.min(...ends) + 1 : text.length;
-  return text.slice(start, end).trim();
-}
 
 function hits(text: string, cues: Cue[]): { weight: number; index: number }[] {
   const lower = text.toLowerCase();
@@ -86,9 +80,11 @@ function outcomeHits(turns: Turn[]): { scores: Map<Disposition, number>; evidenc
         for (const hit of hits(turn.text, [c])) {
           const contribution = hit.weight * position;
           scores.set(disposition, scores.get(disposition)! + contribution);
-          // The sentence that counted most says best how the call ended.
-          if (contribution >= (strongest.get(disposition) ?? 0)) {
-            strongest.set(disposition, contribution);
+          // The sentence that counted most says best how the call ended; the agent's words
+          // ("I've booked you for Friday") say it better than the caller's thanks.
+          const strength = contribution * (turn.speaker === 'agent' ? 1.5 : 1);
+          if (strength >= (strongest.get(disposition) ?? 0)) {
+            strongest.set(disposition, strength);
             evidence.set(disposition, { turn: index, sentence: sentenceAround(turn.text, hit.index) });
           }
         }

@@ -12,10 +12,12 @@ function clip(sentence: string): string {
   return clean.length <= MAX ? clean : `${clean.slice(0, MAX - 1).replace(/\s+\S*$/, '')}…`;
 }
 
-function readableDate(iso: string): string {
+/** A due date at 09:00 is the default for "tomorrow" with no time said, so its time is left out. */
+function readableDate(iso: string, withTime = false): string {
   const date = new Date(iso);
   const day = date.toLocaleDateString('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
-  const time = date.getUTCHours() === 9 && date.getUTCMinutes() === 0 ? '' : ` ${date.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' })}`;
+  const showTime = withTime || date.getUTCHours() !== 9 || date.getUTCMinutes() !== 0;
+  const time = showTime ? ` ${date.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' })}` : '';
   return `${day}${time}`;
 }
 
@@ -32,11 +34,11 @@ export function summarise(input: {
   if (input.empty) {
     return { asked: 'Nothing: the caller did not speak.', said: `No conversation took place (${outcomeLabel.toLowerCase()}).`, nextStep: input.followUp.nextAction ?? 'None' };
   }
-  const asked = input.askedSentence ? `${intentLabel}: "${clip(input.askedSentence)}"` : `${intentLabel} (no clear request stated).`;
+  const asked = input.askedSentence ? `${intentLabel}: "${clip(input.askedSentence)}"` : `${intentLabel} (the caller stated no clear request).`;
   const said = input.said ? `${outcomeLabel}. ${input.said.speaker === 'agent' ? 'Agent' : 'Caller'}: "${clip(input.said.sentence)}"` : `${outcomeLabel}.`;
   const { nextAction, nextActionDue, appointmentTime } = input.followUp;
   let nextStep = nextAction ?? 'None';
-  if (nextAction && appointmentTime) nextStep = `${nextAction} on ${readableDate(appointmentTime)} (UTC)`;
+  if (nextAction && appointmentTime) nextStep = `${nextAction} on ${readableDate(appointmentTime, true)} (UTC)`;
   else if (nextAction && nextActionDue) nextStep = `${nextAction} by ${readableDate(nextActionDue)} (UTC)`;
   return { asked, said, nextStep };
 }
