@@ -156,5 +156,6 @@ describe('relative dates', () => {
     assert.equal(at('December 3rd at two thirty'), '2026-12-03T14:30:00.000Z');
     assert.equal(at('in two days'), '2026-11-19T09:00:00.000Z');
     assert.equal(at('no date at all'), null);
+    assert.equal(at('someone will call you back today'), '2026-11-17T17:00:00.000Z', 'today, by the end of the working day');
   });
 });

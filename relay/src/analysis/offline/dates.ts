@@ -114,11 +114,10 @@ export function resolveWhen(text: string, reference: Date): When | null {
   }
   const fallback = /\bmorning\b/i.test(text) ? 9 * 60 : /\bafternoon\b/i.test(text) ? 14 * 60 : /\bevening|tonight\b/i.test(text) ? 18 * 60 : null;
   const minutes = time ?? fallback;
-  return {
-    iso: new Date(found.day.getTime() + (minutes ?? 9 * 60) * 60_000).toISOString(),
-    hasTime: minutes !== null,
-    index: found.index,
-  };
+  let at = found.day.getTime() + (minutes ?? 9 * 60) * 60_000;
+  // "Today" with no time, said after nine: by the end of the working day, never in the past.
+  if (minutes === null && at <= reference.getTime()) at = Math.max(found.day.getTime() + 17 * 3_600_000, reference.getTime() + 3_600_000);
+  return { iso: new Date(at).toISOString(), hasTime: minutes !== null, index: found.index };
 }
 
 /** The next working day at 9:00, the default due time for a follow-up nobody put a date on. */
