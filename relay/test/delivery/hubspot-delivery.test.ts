@@ -23,7 +23,7 @@ describe(`delivery to HubSpot through the relay (${process.env.TEST_DATABASE_URL
     // a caller who rings back at once.
     server = await new HubSpotServer({ searchLagMs: 60_000 }).start();
     setup = relayEnv(
-      { finalisation: { graceSeconds: 0 }, delivery: { flushMs: 50, baseBackoffMs: 20, maxBackoffMs: 300 } },
+      { finalisation: { graceSeconds: 0 }, delivery: { flushMs: 50, baseBackoffMs: 20, maxBackoffMs: 300 }, retention: { redactCrmsOnDelete: true } },
       { HUBSPOT_ACCESS_TOKEN: server.accessToken, HUBSPOT_BASE_URL: server.url, HUBSPOT_CLIENT_SECRET: CLIENT_SECRET, HUBSPOT_PORTAL_ID: PORTAL, PUBLIC_URL: 'https://relay.example.com' },
     );
     const { stdout } = await promisify(execFile)(process.execPath, [cli, 'hubspot', 'setup'], { env: { ...process.env, ...setup.env } });
@@ -74,5 +74,18 @@ describe(`delivery to HubSpot through the relay (${process.env.TEST_DATABASE_URL
     assert.equal((await fetch(url + path, { headers: signed(path, String(Date.now() - 6 * 60_000)) })).status, 401, 'stale');
     const otherPortal = path.replace(PORTAL, '999');
     assert.equal((await fetch(url + otherPortal, { headers: signed(otherPortal) })).status, 403, 'another portal');
+  });
+
+  it('clears the summary and transcript link HubSpot holds when the call is deleted in the relay', async () => {
+    const call = server.all('calls')[0]!;
+    const callId = call.properties.ai_call_id!;
+    assert.ok(call.properties.ai_call_summary, 'the summary was synced');
+    const res = await fetch(`${url}/api/calls/${encodeURIComponent(callId)}`, { method: 'DELETE' });
+    assert.equal(res.status, 200);
+    await waitFor('the redaction in HubSpot', () => !server.all('calls').find((c) => c.id === call.id)!.properties.ai_call_summary);
+    const after = server.all('calls').find((c) => c.id === call.id)!;
+    assert.doesNotMatch(after.properties.hs_call_body ?? '', /Asked:/, 'the summary left the call body');
+    assert.equal(after.properties.hs_call_duration, call.properties.hs_call_duration, 'time, duration and outcome stay');
+    assert.equal(server.all('calls').length, 2, 'no call created by the redaction');
   });
 });

@@ -45,7 +45,8 @@ describe(`delivery to Salesforce (${engine})`, () => {
 
   it('publishes 1,000 calls as 1,000 events, each exactly once, in batches', async () => {
     reset();
-    const { relay, url } = await startRelay(setup(fastDelivery));
+    // The default pacing (one request per second unless a full batch waits) is what batches.
+    const { relay, url } = await startRelay(setup({ ...fastDelivery, delivery: { ...fastDelivery.delivery, flushMs: 1000 } }));
     try {
       const calls = Array.from({ length: 1000 }, (_, i) => genericCall(i, 'bulk'));
       await postCalls(url, calls);

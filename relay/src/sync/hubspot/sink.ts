@@ -78,15 +78,30 @@ export class HubSpotSink implements Sink {
     return this.api.limiter.pausedForMs();
   }
 
+  /**
+   * A call deleted in the relay with redactCrmsOnDelete on: the call engagement keeps its time,
+   * duration and outcome, and loses the summary and transcript link it held. A call HubSpot
+   * never received has nothing to clear; upserting it would create one.
+   */
+  private async redact(callId: string): Promise<DeliveryOutcome> {
+    if (!(await this.mappings.get('call', callId))) return { status: 'delivered', detail: 'HubSpot holds nothing for this call' };
+    try {
+      await this.api.upsertEngagements('calls', [
+        { idProperty: props.callId, id: callId, properties: { hs_call_body: '<p>Removed: this call was deleted in AI Call Sync.</p>', [props.summary]: '', [props.transcriptUrl]: '' } },
+      ]);
+      return { status: 'delivered', detail: 'summary and transcript link cleared' };
+    } catch (error) {
+      return outcomeFor(error);
+    }
+  }
+
   async deliver(items: DeliveryItem[]): Promise<DeliveryOutcome[]> {
     const outcomes = new Map<string, DeliveryOutcome>();
     const work: Work[] = [];
     for (const item of items) {
       const { snapshot } = item;
       if (snapshot.eventType === 'redact') {
-        // What HubSpot already holds stays (the design: deleting in the relay deletes nothing in a
-        // CRM); the transcript link it holds stops working at the relay.
-        outcomes.set(item.deliveryId, { status: 'delivered', detail: 'redaction needs no HubSpot write' });
+        outcomes.set(item.deliveryId, await this.redact(snapshot.callId));
         continue;
       }
       const done = await this.mappings.get('call', snapshot.callId);
