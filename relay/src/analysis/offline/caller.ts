@@ -27,6 +27,8 @@ export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Cal
   for (const entity of redacted.entities) {
     if (entity.type !== 'name' || entity.turn === null || agentOwn.has(entity.placeholder)) continue;
     const turn = turns[entity.turn]!;
+    // "Dave? It's me": a name asked or called out to is the listener's, not the speaker's.
+    if (/^\s*\?/.test(turn.text.slice(entity.end)) && entity.cue !== 'other') continue;
     const previous = turns[entity.turn - 1];
     const answersQuestion = turn.speaker === 'caller' && previous?.speaker === 'agent' && ASKS_NAME.test(previous.text);
     let score = 0;

@@ -179,9 +179,21 @@ function spelled(text: string, nameAsked: boolean): NameDetection[] {
   return out;
 }
 
-/** In an answer to "what's your name?", capitalised words in the first sentence are the name. */
+/**
+ * In an answer to "what's your name?", capitalised words in the first sentence are the name.
+ * A lower-case transcript (speech-to-text without casing) has no capitals to go by: there a
+ * short answer of one to three ordinary-looking words is taken as the name.
+ */
 function answered(text: string): NameDetection[] {
   const out: NameDetection[] = [];
+  const bare = text.trim().match(/^(?:(?:yeah|yes|sure|ok|okay|um|uh|it's|its|it is),?\s+)*([a-z][a-z'’-]+(?:\s+[a-z][a-z'’-]+){0,2})[.!]?$/);
+  if (bare && text === text.toLowerCase()) {
+    const words = bare[1]!.split(/\s+/);
+    if (!words.some((w) => NOT_NAMES.has(w) || BUSINESS_WORDS.has(w))) {
+      const start = text.indexOf(bare[1]!);
+      out.push({ type: 'name', start, end: start + bare[1]!.length, normalised: titleCase(words), score: 0.7, cue: 'answer' });
+    }
+  }
   const first = text.split(/(?<=[.!?])\s/)[0] ?? '';
   for (const match of first.matchAll(new RegExp(String.raw`(?<![A-Za-z'’-])${WORD}(?:\s+${WORD}){0,2}(?![A-Za-z])`, 'g'))) {
     const words = match[0].split(/\s+/);
