@@ -67,6 +67,8 @@ describe('payment cards', () => {
     assert.equal(luhnValid('4111111111111112'), false);
     assert.deepEqual(redactText('The serial on the unit is 4111 1111 1111 1112.').entities, []);
     assert.deepEqual(redactText('My tracking number is 1234 5678 9012 3456.').entities, []);
+    // Unless the caller says it is their card: then a misheard digit must not leak the rest.
+    assert.deepEqual(found('my credit card is 4111 1111 1111 1121'), [['card', '4111 1111 1111 1121', '4111111111111121']]);
   });
 });
 

@@ -57,7 +57,11 @@ function classify(text: string, run: DigitRun): Detection | null {
   const near = wordsBefore(text, run.start, 3);
   const start = text[run.start - 1] === '(' ? run.start - 1 : run.start;
   const base = { start, end: run.end, normalised: digits };
-  if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) return { ...base, type: 'card', score: 0.97 };
+  if (digits.length >= 13 && digits.length <= 19) {
+    if (luhnValid(digits)) return { ...base, type: 'card', score: 0.97 };
+    // Said right after "card" it is one, even if speech-to-text misheard a digit.
+    if (CARD_CONTEXT.test(near)) return { ...base, type: 'card', score: 0.7 };
+  }
   const ssnGrouped = run.groups.length === 3 && run.groups[0] === 3 && run.groups[1] === 2 && run.groups[2] === 4 && run.spokenWords === 0;
   if (digits.length === 9 && ssnShapeValid(digits) && (ssnGrouped || SSN_CONTEXT.test(context))) return { ...base, type: 'ssn', score: ssnGrouped ? 0.9 : 0.95 };
   const phone = phoneFrom(run);
