@@ -53,7 +53,7 @@ export class Finaliser {
     const { store, db, log } = this.deps;
     try {
       const consent = this.consentGiven(call);
-      const { turns, vendor } = await store.transcript(call.id);
+      const { turns, vendor } = await store.transcript(call.id, call.started_at);
       const input = {
         callId: call.id,
         agentId: call.agent_id,

@@ -249,7 +249,7 @@ export class CallStore {
   }
 
   /** The transcript: the platform's whole one if it sent it, else the streamed utterances in order. */
-  async transcript(callId: string): Promise<{ turns: Turn[]; vendor: VendorAnalysis | null }> {
+  async transcript(callId: string, startedAt: Date | null = null): Promise<{ turns: Turn[]; vendor: VendorAnalysis | null }> {
     const rows = await this.db.query<{ payload: IngestEvent; received_at: Date }>(
       `select payload, received_at from call_events where call_id = $1 and (event = 'transcript:content' or payload ? 'transcript' or payload ? 'vendor')
        order by received_at`,
@@ -264,7 +264,9 @@ export class CallStore {
       if (payload.vendor) vendor = payload.vendor;
       if (payload.turn) streamed.push(payload.turn);
     }
-    const turns = whole ?? streamed.sort((a, b) => a.order - b.order).map(({ speaker, text, startMs }) => ({ speaker, text, startMs }));
+    // Streamed utterances carry the time they were heard; offsets need the call's start.
+    const offset = (at: string | null | undefined) => (at && startedAt ? Math.max(0, Date.parse(at) - startedAt.getTime()) : null);
+    const turns = whole ?? streamed.sort((a, b) => a.order - b.order).map(({ speaker, text, startMs, at }) => ({ speaker, text, startMs: startMs ?? offset(at) }));
     return { turns, vendor };
   }
 

@@ -41,7 +41,14 @@ export const CallPatch = z.object({
 export type CallPatch = z.infer<typeof CallPatch>;
 
 /** One utterance from a streaming transcription; `order` sorts utterances that arrive out of order. */
-export const StreamedTurn = z.object({ speaker: Speaker, text: z.string(), startMs: z.number().int().nonnegative().nullable(), order: z.number().int() });
+export const StreamedTurn = z.object({
+  speaker: Speaker,
+  text: z.string(),
+  startMs: z.number().int().nonnegative().nullable(),
+  order: z.number().int(),
+  /** When the provider heard it (ISO); turned into startMs once the call's start is known. */
+  at: z.string().nullable().optional(),
+});
 export type StreamedTurn = z.infer<typeof StreamedTurn>;
 
 export const VendorAnalysis = z.object({ summary: z.string().nullable(), data: z.record(z.string(), z.unknown()) });

@@ -148,7 +148,7 @@ export function parseTwilio(kind: TwilioKind, params: Record<string, string>, co
         ...base,
         event: 'transcript:content',
         call: {},
-        turn: { speaker, text: data.transcript, startMs: null, order: body.SequenceId ?? 0 },
+        turn: { speaker, text: data.transcript, startMs: null, order: body.SequenceId ?? 0, at: toIso(body.Timestamp) },
       };
     }
   }

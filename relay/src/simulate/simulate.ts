@@ -39,6 +39,8 @@ function deliveries(scenario: Scenario, callSid: string, accountSid: string, age
   ];
   const utterances = scenario.lines.map(([speaker, text], i) =>
     transcript('transcription-content', i + 2, {
+      // Spread the utterances over the call, as Twilio stamps each when it was heard.
+      Timestamp: new Date(start.getTime() + Math.round(((i + 0.5) / scenario.lines.length) * scenario.durationSeconds * 1000)).toISOString(),
       Track: speaker === 'caller' ? 'inbound_track' : 'outbound_track',
       TranscriptionData: JSON.stringify({ transcript: text, confidence: 0.92 }),
       Final: 'true',

@@ -60,6 +60,9 @@ describe('simulate against a relay on embedded defaults', () => {
     assert.ok((booking.redaction.counts.phone ?? 0) >= 1, 'the number read out digit by digit was redacted');
     assert.ok(!booking.transcript.some((t) => /Gonzalez|five five five/i.test(t.text)), 'the stored transcript is the redacted one');
     assert.ok(booking.transcript.length === scenarios[0]!.lines.length, 'late utterances made it into the transcript');
+    const offsets = booking.transcript.map((t) => (t as { startMs: number | null }).startMs);
+    assert.ok(offsets.every((ms) => typeof ms === 'number' && ms >= 0), 'each utterance has its offset from the call start');
+    assert.deepEqual([...offsets].sort((a, b) => a! - b!), offsets, 'in order');
 
     const dry = (await (await api(`/api/dry-run?callId=${result.callSids[0]}`)).json()) as { requests: { sink: string; request: { body?: { records?: unknown[] } } }[] };
     assert.deepEqual(dry.requests.map((r) => r.sink).sort(), ['hubspot', 'salesforce'], 'what each CRM would have received');
