@@ -98,7 +98,7 @@ export class Relay {
       db: this.db,
       store: this.store,
       analyser: createAnalyser(config, metrics),
-      fallbackAnalyser: createOfflineAnalyser(),
+      fallbackAnalyser: createOfflineAnalyser(config, metrics),
       config,
       sinks: this.sinks.map((s) => s.name),
       transcriptUrl: (callId) => (env.PUBLIC_URL ? this.protection.links.url(env.PUBLIC_URL, callId) : null),

@@ -13,7 +13,7 @@ type Detail = {
   analysisSource: string;
   insights: { intent: string; disposition: string; summary: { asked: string }; callerName: string | null };
   redaction: { counts: Record<string, number>; confidence: number };
-  transcript: { speaker: string; text: string }[];
+  transcript: { speaker: string; text: string; startMs: number | null }[];
   history: { detail: string }[];
   deliveries: { sink: string; status: string }[];
 };
@@ -60,7 +60,7 @@ describe('simulate against a relay on embedded defaults', () => {
     assert.ok((booking.redaction.counts.phone ?? 0) >= 1, 'the number read out digit by digit was redacted');
     assert.ok(!booking.transcript.some((t) => /Gonzalez|five five five/i.test(t.text)), 'the stored transcript is the redacted one');
     assert.ok(booking.transcript.length === scenarios[0]!.lines.length, 'late utterances made it into the transcript');
-    const offsets = booking.transcript.map((t) => (t as { startMs: number | null }).startMs);
+    const offsets = booking.transcript.map((t) => t.startMs);
     assert.ok(offsets.every((ms) => typeof ms === 'number' && ms >= 0), 'each utterance has its offset from the call start');
     assert.deepEqual([...offsets].sort((a, b) => a! - b!), offsets, 'in order');
 
