@@ -56,12 +56,13 @@ export async function benchDelivery(options: { callsPerSecond: number; seconds: 
     const endToAccepted = [...accepted].map(([id, at]) => at - ended.get(id)!).sort((a, b) => a - b);
     const analysedToAccepted = [...accepted].map(([id, at]) => at - analysed.get(id)!).sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 10) / 10;
+    const perCall = (requests: number) => Math.round((requests / total) * 10_000) / 10_000;
     return {
       engine: options.databaseUrl ? 'postgres' : 'pglite',
       callsPerSecond: options.callsPerSecond,
       calls: total,
-      publishRequestsPerCall: round((server.requests.publish * 1000) / total) / 1000,
-      httpRequestsPerCall: round(((server.requests.publish + server.requests.token) * 1000) / total) / 1000,
+      publishRequestsPerCall: perCall(server.requests.publish),
+      httpRequestsPerCall: perCall(server.requests.publish + server.requests.token),
       endToAcceptedMs: { p50: round(percentile(endToAccepted, 50)), p99: round(percentile(endToAccepted, 99)) },
       analysedToAcceptedMs: { p50: round(percentile(analysedToAccepted, 50)), p99: round(percentile(analysedToAccepted, 99)) },
     };

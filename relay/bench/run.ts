@@ -35,8 +35,8 @@ const machine = {
 const print = (line: string) => process.stdout.write(`${line}\n`);
 print(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
 
-print('\n== webhook intake (Twilio status callbacks, signed, stored before the acknowledgement)');
-const intake = await benchIntake({ requests: quick ? 1500 : 5000, concurrency: 16, databaseUrl });
+print('\n== webhook intake (Twilio status callbacks, signed, stored durably before the acknowledgement; 16 in flight; median of the runs)');
+const intake = await benchIntake({ requests: quick ? 1500 : 5000, concurrency: 16, runs: quick ? 1 : 3, databaseUrl });
 for (const r of intake) {
   print(
     `${r.engine.padEnd(9)} relay ${Math.round(r.relay.perSecond)}/s vs bare express ${Math.round(r.bare.perSecond)}/s: ratio ${r.ratio.toFixed(2)} (aim >= 0.5); ack p50 ${r.relay.p50Ms.toFixed(1)} ms, p99 ${r.relay.p99Ms.toFixed(1)} ms (aim < 20)`,

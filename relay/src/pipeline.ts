@@ -136,10 +136,10 @@ export class Relay {
         // Acknowledging webhooks comes first: while they are arriving, merge in small batches so
         // an ack never waits long behind a merge (on PGlite the store shares this thread).
         const busy = performance.now() - intake.lastWriteAt < 50;
-        const applied = await this.store.project(busy ? 64 : 500);
+        const applied = await this.store.project(busy ? 16 : 500);
         // A call that is ready early (transcript and recording in) should not wait for the next tick.
         if (applied.some((e) => e.call.status || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
-        // While busy, one small batch per 20 ms: merging keeps up with ~3,000 events a second
+        // While busy, one small batch per 20 ms: merging keeps up with ~800 events a second
         // and never holds the store for more than a few milliseconds at a time.
         return busy && applied.length > 0 ? { sleepMs: 20 } : applied.length;
       },
@@ -149,7 +149,7 @@ export class Relay {
       log,
     );
     this.loops.unshift(projectLoop);
-    const intake = new Intake(this.store, { concurrency: this.db.engine === 'pglite' ? 1 : 4 });
+    const intake = new Intake(this.store, { concurrency: 1 });
 
     const app = createApp({
       metrics,

@@ -25,12 +25,17 @@ export class Intake {
   submit(event: IngestEvent): Promise<Accepted> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      if (this.writers < this.concurrency) void this.write();
+      // Start writing after the current I/O phase, so every webhook read in it shares the
+      // transaction. (PGlite runs a query synchronously: a write started at once would hold the
+      // thread while the other requests wait unread, and every batch would be one event.)
+      if (this.writers < this.concurrency) {
+        this.writers += 1;
+        setImmediate(() => void this.write());
+      }
     });
   }
 
   private async write(): Promise<void> {
-    this.writers += 1;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
