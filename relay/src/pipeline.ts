@@ -1,7 +1,8 @@
 // The whole relay wired together, top to bottom:
 //
 //   webhook (web/webhooks.ts) -> signature check -> IngestEvent (ingest/*) -> group-committed
-//   store with dedupe and forward-only merge (calls/intake.ts, calls/store.ts)
+//   append with dedupe, then the acknowledgement (calls/intake.ts, calls/store.ts append)
+//   -> projector: events merged into call rows, forward only (calls/store.ts project)
 //   -> grace window -> Finaliser: transcript -> redaction + analysis (analysis/*) -> in one
 //   transaction: call analysed + outbox deliveries (calls/finaliser.ts, sync/outbox.ts)
 //   -> delivery workers: batch per sink, policy applied, CRM request, outcome per call,
