@@ -57,7 +57,14 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
   if (schema) {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    await admin.query(`create schema if not exists ${schema}`).finally(() => admin.end());
+    // Instances starting together race even on "if not exists"; the loser's error means the
+    // schema is there.
+    await admin
+      .query(`create schema if not exists ${schema}`)
+      .catch((error: { code?: string }) => {
+        if (error.code !== '23505' && error.code !== '42P06') throw error;
+      })
+      .finally(() => admin.end());
   }
   const pool = new pg.Pool({ connectionString: url, max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   // An idle client's network error must not crash the relay; the next query reconnects.

@@ -1,11 +1,13 @@
 // Finalised calls to Call_Event__e publishes, end to end: webhooks in, the whole relay, a local
 // org following the documented token and sObject Collections contracts out.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { startSalesforceServer, type PublishFault, type SalesforceServer } from '../support/salesforce-server.ts';
 import { genericCall, postCalls, relayEnv, startRelay, startRelayProcess, waitFor, type RelayEnv } from '../support/relay-harness.ts';
+import { startChildren, type Child } from '../support/child.ts';
 
 const CLIENT_ID = '3MVG9delivery.test';
 const CLIENT_SECRET = 'delivery-test-secret';
@@ -160,7 +162,10 @@ describe(`delivery to Salesforce (${engine})`, () => {
   it('delivers each call once when two relay processes share one PostgreSQL', { skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL (a shared PostgreSQL)' }, async () => {
     reset();
     const s = setup({ ...fastDelivery, delivery: { ...fastDelivery.delivery, batchSize: 20 } });
-    const [a, b] = await Promise.all([startRelayProcess(s), startRelayProcess(s)]);
+    // Instances sharing a database share their keys through the environment, as in production.
+    const key = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
+    Object.assign(s.env, { ENCRYPTION_KEY: key('enc1'), LINK_SIGNING_KEY: key('link1'), LOOKUP_KEY: key('look1') });
+    const [a, b] = (await startChildren(2, () => startRelayProcess(s))) as [Child, Child];
     try {
       const calls = Array.from({ length: 600 }, (_, i) => genericCall(i, 'shared'));
       let turn = 0;
