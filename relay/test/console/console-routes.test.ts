@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { CallStore } from '../../src/calls/store.ts';
@@ -23,6 +22,7 @@ import { consoleRoutes } from '../../src/web/console/routes.ts';
 import { transcriptPageRoutes } from '../../src/web/transcript-page.ts';
 import { testStore } from '../support/db.ts';
 import { SECRET_WORDS, seedCall } from '../privacy/seed.ts';
+import { listen } from '../support/listen.ts';
 
 const PASSWORD = 'tangerine-otter-laminate-42';
 
@@ -73,9 +73,7 @@ describe('console and transcript page over HTTP', () => {
         }),
       ],
     });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await listen(app));
   });
   after(async () => {
     server.close();

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import twilio from 'twilio';
 import { Intake } from '../../src/calls/intake.ts';
@@ -12,6 +11,7 @@ import { createApp } from '../../src/web/app.ts';
 import { webhookRoutes } from '../../src/web/webhooks.ts';
 import { send } from '../../src/simulate/simulate.ts';
 import { testStore } from '../support/db.ts';
+import { listen } from '../support/listen.ts';
 
 const token = 'test-auth-token-0123456789abcdef';
 const callSid = 'CA' + 'a'.repeat(32);
@@ -36,9 +36,7 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
       ready: async () => true,
       routers: [webhookRoutes({ intake, metrics, log, publicUrl: 'https://relay.example.com', maxBodyBytes: 10_000, secrets: { twilioAuthToken: token, webhookSecret: 'w'.repeat(32), vapiSecret: undefined, retellApiKey: undefined, generated: false } })],
     });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await listen(app));
   });
   after(async () => {
     server.close();

@@ -7,15 +7,9 @@ import { ConfigError } from '../../src/config.ts';
 import { salesforceCredentials } from '../../src/sync/salesforce/credentials.ts';
 import { snapshots } from '../sync/fixtures.ts';
 import { testKeyPair } from '../support/salesforce-server.ts';
-import { CLIENT_ID, CLIENT_SECRET, USERNAME, harness, items, keys, requestMetric, type Harness } from './helpers.ts';
+import { CLIENT_ID, CLIENT_SECRET, USERNAME, closeStarted, items, start, keys, requestMetric } from './helpers.ts';
 
-const open: Harness[] = [];
-async function start(options: Parameters<typeof harness>[0] = {}) {
-  const h = await harness(options);
-  open.push(h);
-  return h;
-}
-after(() => Promise.all(open.map((h) => h.close())));
+after(closeStarted);
 
 describe('Salesforce authentication', () => {
   test('JWT bearer: an RS256 assertion the org verifies, then the publish', async () => {

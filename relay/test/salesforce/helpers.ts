@@ -60,3 +60,12 @@ export async function requestMetric(metrics: ReturnType<typeof createMetrics>): 
   const metric = await metrics.crmRequests.get();
   return metric.values.find((v) => v.labels.sink === 'salesforce')?.value ?? 0;
 }
+
+/** Harnesses a test file started; close them all in its `after`. */
+const started: Harness[] = [];
+export async function start(options: Parameters<typeof harness>[0] = {}): Promise<Harness> {
+  const h = await harness(options);
+  started.push(h);
+  return h;
+}
+export const closeStarted = () => Promise.all(started.map((h) => h.close()));

@@ -2,15 +2,9 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { DeliveryOutcome } from '../../src/sync/sink.ts';
 import { snapshot, snapshots } from '../sync/fixtures.ts';
-import { harness, items, requestMetric, type Harness } from './helpers.ts';
+import { closeStarted, items, start, requestMetric } from './helpers.ts';
 
-const open: Harness[] = [];
-async function start(options: Parameters<typeof harness>[0] = {}) {
-  const h = await harness(options);
-  open.push(h);
-  return h;
-}
-after(() => Promise.all(open.map((h) => h.close())));
+after(closeStarted);
 
 const statuses = (outcomes: DeliveryOutcome[]) => outcomes.map((o) => o.status);
 const errorOf = (outcome: DeliveryOutcome | undefined) => (outcome && outcome.status !== 'delivered' ? outcome.error : '');
