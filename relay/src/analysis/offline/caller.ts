@@ -55,11 +55,14 @@ export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Cal
     if (!known) byName.set(c.placeholder, { score: c.score, turn: c.turn, mentions: 1 });
     else byName.set(c.placeholder, { score: Math.max(known.score, c.score), turn: Math.max(known.turn, c.turn), mentions: known.mentions + 1 });
   }
+  const words = (placeholder: string) => (redacted.valueOf(placeholder) ?? '').split(/\s+/).length;
   let best: { placeholder: string; score: number; turn: number } | null = null;
   for (const [placeholder, c] of byName) {
     const score = Math.min(OFFLINE_CAP, c.score + 0.05 * (c.mentions - 1));
-    // Ties go to the later mention: callers correct themselves ("sorry, it's Jon with no h").
-    if (!best || score > best.score || (score === best.score && c.turn > best.turn)) best = { placeholder, score, turn: c.turn };
+    // Ties go to the fuller name, which is what a CRM matches on ("Bartholomew Finch. People
+    // call me Bart."), then to the later mention: callers correct themselves ("sorry, it's Jon with no h").
+    const fuller = best ? words(placeholder) - words(best.placeholder) : 0;
+    if (!best || score > best.score || (score === best.score && (fuller > 0 || (fuller === 0 && c.turn > best.turn)))) best = { placeholder, score, turn: c.turn };
   }
   const emails = redacted.entities.filter((e) => e.type === 'email');
   const callerEmails = emails.filter((e) => e.turn !== null && turns[e.turn]?.speaker === 'caller');
