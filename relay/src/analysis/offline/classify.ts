@@ -4,6 +4,7 @@
 // set for Friday" or "let me transfer you".
 import type { Direction, Turn } from '../../calls/model.ts';
 import { Disposition, Intent } from '../../taxonomy.ts';
+import { intentPosterior, loadIntentModel, type IntentModel } from './bayes.ts';
 import { DISPOSITION_CUES, INTENT_CUES, negated, type Cue, type OutcomeCue } from './cues.ts';
 import { sentenceAround } from './sentences.ts';
 
@@ -32,14 +33,23 @@ function confidenceFrom(scores: number[], floor: number): number {
   return Math.round(Math.min(OFFLINE_CAP, floor + 0.25 * margin + 0.2 * strength) * 100) / 100;
 }
 
+/**
+ * What the word model's probability for an intent is worth in cue points. A cue heard early
+ * scores 3 to 6, so the model decides when no cue was heard or cues disagree, and does not
+ * overrule a clear one.
+ */
+const MODEL_WEIGHT = 2;
+const MODEL = loadIntentModel();
+
 /** Intents the agent can tell as well as the caller: a robocall's pitch, a wrong number. */
 const AGENT_KNOWS = new Set<Intent>(['spam', 'wrong_number']);
 
 /**
  * `extra` is vendor-provided text (a platform's own summary): weak, supporting evidence. On an
  * outbound call the agent states the purpose, so its words count as much as the other party's.
+ * `model` is the word model to weigh in, null for cues alone.
  */
-export function classifyIntent(turns: Turn[], extra: string | null, direction: Direction = 'inbound'): Scored<Intent> {
+export function classifyIntent(turns: Turn[], extra: string | null, direction: Direction = 'inbound', model: IntentModel | null = MODEL): Scored<Intent> {
   const scores = new Map<Intent, number>(Intent.options.map((i) => [i, 0]));
   const evidence = new Map<Intent, { turn: number; sentence: string }>();
   const seen = { caller: 0, agent: 0 };
@@ -58,6 +68,9 @@ export function classifyIntent(turns: Turn[], extra: string | null, direction: D
     }
   });
   if (extra) for (const intent of Intent.options) for (const hit of hits(extra, INTENT_CUES[intent] ?? [])) scores.set(intent, scores.get(intent)! + hit.weight * 0.5);
+  if (model && turns.some((t) => t.text.trim())) {
+    for (const [intent, p] of intentPosterior(model, turns, direction)) scores.set(intent, scores.get(intent)! + MODEL_WEIGHT * p);
+  }
   // A booking cue inside a call about moving or cancelling one is part of that request.
   if (scores.get('reschedule_appointment')! >= 4) scores.set('book_appointment', scores.get('book_appointment')! * 0.4);
   let value: Intent = 'general_question';
@@ -123,6 +136,9 @@ export function classifyDisposition(turns: Turn[], intent: Scored<Intent>, extra
       scores.set('appointment_booked', 0);
     }
   }
+  // Turning down an offer only happens when something was offered, a sale or a visit; elsewhere
+  // "no, we're good" closes a conversation that got what it came for.
+  if (intent.value !== 'sales_inquiry' && intent.value !== 'book_appointment') scores.set('not_interested', 0);
   // Interest in buying with a concrete next step, and no refusal, is a qualified lead.
   if (intent.value === 'sales_inquiry' && scores.get('not_interested')! === 0) {
     scores.set('qualified', scores.get('qualified')! + (scores.get('callback_requested')! > 0 ? 1 : 0.5));
@@ -132,7 +148,9 @@ export function classifyDisposition(turns: Turn[], intent: Scored<Intent>, extra
   for (const [d, s] of scores) if (s > best) [value, best] = [d, s];
   if (value === 'abandoned' && callerWords > 25 && best < 3) value = null;
   if (value) return pick(value, confidenceFrom([...scores.values()], 0.3));
-  // Nothing said about how it ended.
-  if (callerWords < 8) return pick('abandoned', 0.35);
+  // Nothing said about how it ended. A call the agent ends talking to no one, after a few words
+  // from the caller at most, was dropped; one the agent closes after the caller's answer was not.
+  const unanswered = turns.length >= 2 && turns.at(-1)!.speaker === 'agent' && turns.at(-2)!.speaker === 'agent';
+  if (callerWords < 8 && (unanswered || turns.at(-1)!.speaker === 'caller')) return pick('abandoned', 0.35);
   return pick(intent.value === 'complaint' ? 'message_taken' : 'resolved', 0.3);
 }
