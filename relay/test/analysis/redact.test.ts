@@ -105,6 +105,33 @@ describe('person names', () => {
     assert.deepEqual(found('my name is hannah kim and i need to move my appointment').map((e) => e[2]), ['Hannah Kim']);
   });
 
+  it('finds names with no cue, by the given-name and surname lists', () => {
+    assert.deepEqual(found('Marjorie Tate, m tate at comcast dot net.').filter((e) => e[0] === 'name').map((e) => e[1]), ['Marjorie Tate']);
+    assert.deepEqual(found("Deshawn Okafor, I'm on the lease for unit 4B.").map((e) => e[1]), ['Deshawn Okafor']);
+    assert.deepEqual(found('The reservation should be under Castellanos.').map((e) => e[1]), ['Castellanos']);
+    assert.deepEqual(found('Hi, this is Omar Haddad, father of Sami.').map((e) => e[1]), ['Omar Haddad', 'Sami']);
+    assert.deepEqual(found('It was Officer Grady who filed the report.').map((e) => e[2]), ['Officer Grady']);
+  });
+
+  it('finds names in lower-case transcripts by the words alone', () => {
+    assert.deepEqual(found('yeah this is stan kowalski').map((e) => e[2]), ['Stan Kowalski']);
+    assert.deepEqual(found("hey it's tomasz again about the roof estimate").map((e) => e[2]), ['Tomasz']);
+    assert.deepEqual(found('roger that, the dryer makes a banging noise'), []);
+  });
+
+  it('does not take places, brands or everyday words that are also names for people', () => {
+    for (const text of [
+      'We drove up from Tacoma last night.',
+      'Will the technician call before he comes?',
+      'Hunter green or navy for the cabinets?',
+      'I got a letter from Wells Fargo about the escrow.',
+      'We flew into San Diego on Monday.',
+      'Thanks for calling Hartwell Remodeling, how can I help?',
+    ]) {
+      assert.deepEqual(redactText(text).entities, [], text);
+    }
+  });
+
   it('does not take businesses, days or ordinary words after "this is" for names', () => {
     for (const text of ['Bright Smile Dental, this is the virtual assistant.', "It's Friday, so we close at noon.", 'This is Valley Medical Group billing.', 'May I have your name please?']) {
       assert.deepEqual(redactText(text).entities, [], text);

@@ -21,6 +21,7 @@ export const ASKS_NAME = /\b(your name|the name|name and|who (am i|i'm) speaking
 const WORD = String.raw`(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:['’][a-z]+)?(?:-[A-Z][a-z]+)?`;
 
 const FILLER = /^(?:\s|,|\b(?:um+|uh+|er|erm|ah|like)\b)*/i;
+const FILLER_WORD = /^(?:um+|uh+|er|erm|ah|like)$/;
 const PARTICLES = new Set(['de', 'del', 'la', 'van', 'von', 'da', 'di', 'le', 'bin', 'al', 'st']);
 const TOKEN = /^[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?/;
 
@@ -95,9 +96,15 @@ function isNameOnly(word: string): boolean {
   return (NAME_WORDS.has(lower) || FIRST_NAMES.has(lower)) && lower.length >= 3 && !ENGLISH_WORDS.has(lower) && !NOT_NAMES.has(lower) && !PLACES_AND_BRANDS.has(lower) && !BUSINESS_WORDS.has(lower);
 }
 
-/** "Hughes Dental", "Hartwell Remodeling", "Jackson Street": the name belongs to a business or a place. */
+/** A name or a word in no list at all ("Odalys"): not an everyday word, place or brand. */
+function isNameLike(word: string): boolean {
+  const lower = word.toLowerCase();
+  return lower.length >= 3 && !/['’](?:s|d|ll|re|ve|m|t)$/.test(lower) && !ENGLISH_WORDS.has(lower) && !NOT_NAMES.has(lower) && !PLACES_AND_BRANDS.has(lower) && !BUSINESS_WORDS.has(lower);
+}
+
+/** "Hughes Dental", "Hartwell Remodeling", "Jackson Street", "Hollis and Park CPAs": the name belongs to a business or a place. */
 function businessFollows(text: string, end: number): boolean {
-  const next = text.slice(end).match(/^\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?/);
+  const next = text.slice(end).match(/^\s+(?:(?:and|&)\s+[A-Z][a-z]+\s+)?([A-Za-z]+)(?:\s+([A-Za-z]+))?/);
   if (!next) return false;
   const word = next[1]!;
   if (/^[A-Z]/.test(word) && ENGLISH_WORDS.has(word.toLowerCase()) && !NAME_WORDS.has(word.toLowerCase())) return true;
@@ -116,6 +123,10 @@ function cued(text: string): NameDetection[] {
   const lowerCase = text === text.toLowerCase();
   for (const boundary of text.matchAll(/(?<![A-Za-z'’])(?=[A-Za-z])/g)) {
     const at = boundary.index;
+    const word = text.slice(at).match(TOKEN)?.[0] ?? '';
+    const lower = word.toLowerCase();
+    // Most words can start no name: skip them before trying every cue (a filler may come before one).
+    if (!FILLER_WORD.test(lower) && (lower.length < 2 || NOT_NAMES.has(lower) || (word === lower && ENGLISH_WORDS.has(lower) && !FIRST_NAMES.has(lower) && !NAME_WORDS.has(lower)))) continue;
     const before = text.slice(Math.max(0, at - 60), at);
     const rank = before.match(RANK);
     if (rank) {
@@ -128,7 +139,7 @@ function cued(text: string): NameDetection[] {
     }
     const title = before.match(TITLE);
     if (title) {
-      const tokens = readTokens(text, at, false).slice(0, 2);
+      const tokens = readTokens(text, at, lowerCase && isNameLike(word.replace(/['’]s$/, ''))).slice(0, 2);
       if (tokens.length > 0) {
         // The value keeps the title: "Mrs. Alvarez" is how the CRM should address them.
         const honorific = HONORIFICS[title[1]!.toLowerCase()]!;
@@ -139,12 +150,14 @@ function cued(text: string): NameDetection[] {
     }
     for (const { pattern, cue, strong, person } of CUES) {
       if (!pattern.test(before)) continue;
-      const word = text.slice(at).match(TOKEN)?.[0] ?? '';
       // Speech-to-text without casing: "it's tomasz" is a name by the word alone.
       const lowerName = cue === 'self' && lowerCase && isNameOnly(word);
       const tokens = readTokens(text, at, strong || isKnownFirst(word, false) || lowerName);
       const first = tokens[0];
       if (!first) continue;
+      // "my sons braces", "my husband is away": an everyday word where the name would be.
+      const lowerFirst = first.text.toLowerCase();
+      if (first.text === lowerFirst && ENGLISH_WORDS.has(lowerFirst) && !FIRST_NAMES.has(lowerFirst) && !NAME_WORDS.has(lowerFirst)) continue;
       const capitalised = tokens.every((t) => /^[A-Z]/.test(t.text) || PARTICLES.has(t.text.toLowerCase()));
       const turnStart = text.slice(0, at).split(/\s+/).filter(Boolean).length <= 4;
       let accept: boolean;
@@ -152,7 +165,7 @@ function cued(text: string): NameDetection[] {
       else if (cue === 'self') accept = capitalised && (isKnownFirst(first.text, true) || tokens.length >= 2 || turnStart);
       else if (ASKS_FOR.test(before)) accept = capitalised && /^\s*[?,]/.test(text.slice(tokens[tokens.length - 1]!.end));
       // "Hi, Victor Lindqvist." greets with a full name; a lone word needs to be a known first name.
-      else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2) || (cue === 'vocative' && tokens.length >= 2) || (!!person && isNameOnly(first.text)));
+      else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2) || (cue === 'vocative' && tokens.length >= 2) || (!!person && (cue === 'vocative' ? isNameLike(first.text) : isNameOnly(first.text))));
       if (!strong && !capitalised && (isKnownFirst(first.text, false) || lowerName)) accept = true;
       if (!accept || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
       // A vocative is a single name followed by a pause or the end: "Thanks, Maria."
@@ -254,13 +267,17 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
   const out = [...found];
   for (const run of found.filter((d) => d.cue === 'spelled')) {
     const first = found.find((d) => d.cue !== 'spelled' && d.end <= run.start && /^[\s,.-]*$/.test(text.slice(d.end, run.start)) && d.normalised.toLowerCase() === run.normalised.toLowerCase());
-    const surname = text.slice(run.end).match(new RegExp(String.raw`^[\s,.-]+(${WORD})\b`));
-    if (!first || !surname || NOT_NAMES.has(surname[1]!.toLowerCase())) continue;
+    const lowerCase = text === text.toLowerCase();
+    const surname = text.slice(run.end).match(new RegExp(String.raw`^[\s,.-]+(${lowerCase ? "[a-z][a-z'’-]+" : WORD})\b`));
+    if (!first || !surname || NOT_NAMES.has(surname[1]!.toLowerCase()) || (lowerCase && !isNameLike(surname[1]!))) continue;
     const end = run.end + surname[0].length;
     out.push({ type: 'name', start: first.start, end, normalised: `${first.normalised} ${surname[1]}`, score: 0.85, cue: first.cue });
   }
   return out;
 }
+
+/** What follows a person, not a place or a thing: "Annika from your billing team", "Sasha said". */
+const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted)\b/;
 
 /**
  * Names with no cue: a known given name and a capitalised surname after it ("Marjorie Tate"),
@@ -276,7 +293,8 @@ function plain(text: string): NameDetection[] {
     if (PLACES_AND_BRANDS.has(text.slice(0, match.index).match(/([A-Z][a-z]+)\s+$/)?.[1]?.toLowerCase() ?? '')) continue;
     const tokens = readTokens(text, match.index, false).slice(0, 2);
     if (tokens.length === 0 || tokens[0]!.start !== match.index || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
-    if (known || (tokens.length === 2 && isNameOnly(tokens[0]!.text) && isNameOnly(tokens[1]!.text))) {
+    const pair = tokens.length === 2 && isNameOnly(tokens[0]!.text) && isNameOnly(tokens[1]!.text);
+    if (known || pair || (tokens.length === 1 && PERSON_FOLLOWS.test(text.slice(tokens[0]!.end)))) {
       out.push(make(tokens, 'plain', 0.75));
     }
   }
