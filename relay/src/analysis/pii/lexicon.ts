@@ -67,7 +67,7 @@ barbara monica cruz rosa mesa alto marin napa sonoma bay harbor hampton hamptons
 honda toyota nissan subaru mazda hyundai kia lexus acura audi volvo buick cadillac chevy chevrolet chrysler dodge jeep tesla ford mercedes
 porsche camry corolla prius civic accord tundra sienna sierra odyssey altima sentra elantra sonata silverado wrangler
 samsung whirlpool maytag kenmore bosch dyson frigidaire costco walmart kroger safeway walgreens geico allstate fargo venmo zelle
-alexa siri cortana tylenol advil xanax lipitor botox invisalign humira
+alexa siri cortana tylenol advil xanax lipitor botox invisalign humira caesar alfredo reuben
 san santa los las el fort mount saint`),
 );
 /** Given names, lower-case: Moby Words II's first names and the list above. Not exhaustive: cue phrases find the rest. */
@@ -102,7 +102,7 @@ were be been am are do does did have has had will would can could shall should m
 getting going gonna wanna call calls called phone speaking here's there's i'll i've i'd i'm im we'll we're they're you're he's she's it's that's what's who's name last
 gonna trying try calling wanted wondering hoping afraid sure certain checking following up one two three four five six seven eight nine ten
 dont cant wont didnt doesnt isnt wasnt arent werent havent thats whats hes shes theyre youre ive id ill lets oclock wanna gotta kinda sorta
-yup mhm hmm gracias hola ext th`
+yup mhm hmm gracias hola ext th lt sgt capt rev prof officer detective sergeant lieutenant deputy trooper nurse coach pastor reverend judge professor captain`
     .split(/\s+/)
     .filter(Boolean),
 );

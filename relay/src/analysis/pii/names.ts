@@ -33,6 +33,7 @@ const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean }
   { pattern: /\b(?:my (?:full |first |last |sur|legal |maiden |middle )?name(?:'s| is)|(?:first|last|full|sur|legal|maiden|middle) ?name(?:'s| is)|the name(?:'s| is| will be)|name's|names is|under the name(?: of)?|it's under|goes by|you can call me|just call me|call me)\s*$/i, cue: 'self', strong: true },
   { pattern: ASKS_FOR, cue: 'other', strong: false },
   { pattern: /\b(?:(?:his|her|their|whose) (?:full |first |last |legal )?name(?:'s| is)|(?:father|mother|parent|dad|mom|guardian|grandmother|grandfather|grandma|grandpa) of)\s*$/i, cue: 'other', strong: true },
+  { pattern: /\b(?:someone|somebody|a (?:guy|man|woman|lady|girl|gentleman|person|tech|technician|nurse|doctor|rep)|guy|lady) (?:named|called|by the name of)\s*$/i, cue: 'other', strong: true },
   { pattern: /\b(?:this is|it's|its|it is|i'm|im|i am|you're speaking (?:with|to)|you've reached|speaking with|here's|tell (?:him|her|them)(?: that)?)\s*$/i, cue: 'self', strong: false },
   { pattern: /\b(?:my|our|his|her|their) (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|aunt|uncle|nephew|niece|cousin|child|kid|kids|children|sons|daughters|stepson|stepdaughter|fianc[eé]e?|roommate|caregiver|manager|tenant|landlord|assistant|accountant|attorney|lawyer)(?:-in-law)?(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
   // Before these a capitalised word that can only be a name is one: "under Castellanos", "ask for Okonkwo".
@@ -43,7 +44,7 @@ const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean }
 const TITLE = /\b(mr|mrs|ms|miss|dr|doctor|mister|missus)\.?\s+$/i;
 const HONORIFICS: Record<string, string> = { mr: 'Mr.', mister: 'Mr.', mrs: 'Mrs.', missus: 'Mrs.', ms: 'Ms.', miss: 'Miss', dr: 'Dr.', doctor: 'Dr.' };
 /** Ranks and offices said before a surname, capitalised as a title: "Officer Grady", "Coach Ramos". */
-const RANK = /\b(Officer|Detective|Sergeant|Sgt\.?|Deputy|Trooper|Nurse|Coach|Pastor|Reverend|Rev\.?|Judge|Professor|Captain)\s+$/;
+const RANK = /\b(Officer|Detective|Sergeant|Sgt\.?|Lieutenant|Lt\.?|Deputy|Trooper|Nurse|Coach|Pastor|Reverend|Rev\.?|Judge|Professor|Captain|Capt\.?)\s+$/;
 
 type Token = { start: number; end: number; text: string };
 
@@ -90,8 +91,9 @@ function isKnownFirst(word: string, allowAmbiguous: boolean): boolean {
   return true;
 }
 
-/** A word that is a name and not an everyday word, place or brand: "Okafor", "Castellanos", not "Brown" or "Tacoma". */
+/** A word that is a name and not an everyday word, place or brand: "Okafor", "Castellanos", "Delgado-Ruiz", not "Brown" or "Tacoma". */
 function isNameOnly(word: string): boolean {
+  if (word.includes('-')) return word.split('-').every(isNameOnly);
   const lower = word.toLowerCase();
   return (NAME_WORDS.has(lower) || FIRST_NAMES.has(lower)) && lower.length >= 3 && !ENGLISH_WORDS.has(lower) && !NOT_NAMES.has(lower) && !PLACES_AND_BRANDS.has(lower) && !BUSINESS_WORDS.has(lower);
 }
@@ -108,7 +110,8 @@ function businessFollows(text: string, end: number): boolean {
   if (!next) return false;
   const word = next[1]!;
   if (/^[A-Z]/.test(word) && ENGLISH_WORDS.has(word.toLowerCase()) && !NAME_WORDS.has(word.toLowerCase())) return true;
-  return [word, next[2]].some((w) => w !== undefined && BUSINESS_WORDS.has(w.toLowerCase()));
+  // "Hughes Family Dental", but not "Kowalczyk in accounting".
+  return [word, /^[A-Z]/.test(word) ? next[2] : undefined].some((w) => w !== undefined && BUSINESS_WORDS.has(w.toLowerCase()));
 }
 
 function make(tokens: Token[], cue: NameCue, score: number): NameDetection {
@@ -288,12 +291,14 @@ function plain(text: string): NameDetection[] {
   const out: NameDetection[] = [];
   for (const match of text.matchAll(new RegExp(String.raw`\b${WORD}\b`, 'g'))) {
     const known = isKnownFirst(match[0], false);
-    if (!known && !isNameOnly(match[0])) continue;
+    if (!known && !isNameLike(match[0])) continue;
     // "San Diego", "Fort Myers": the word before makes it a place.
     if (PLACES_AND_BRANDS.has(text.slice(0, match.index).match(/([A-Z][a-z]+)\s+$/)?.[1]?.toLowerCase() ?? '')) continue;
     const tokens = readTokens(text, match.index, false).slice(0, 2);
     if (tokens.length === 0 || tokens[0]!.start !== match.index || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
-    const pair = tokens.length === 2 && isNameOnly(tokens[0]!.text) && isNameOnly(tokens[1]!.text);
+    // Two names in a row, one of them perhaps in no list at all: "Xiomara Delgado-Ruiz".
+    const [a, b] = tokens.map((t) => t.text);
+    const pair = b !== undefined && ((isNameOnly(a!) && isNameLike(b)) || (isNameLike(a!) && isNameOnly(b)));
     if (known || pair || (tokens.length === 1 && PERSON_FOLLOWS.test(text.slice(tokens[0]!.end)))) {
       out.push(make(tokens, 'plain', 0.75));
     }
