@@ -5,7 +5,7 @@
 import type { Direction, Turn } from '../../calls/model.ts';
 import { Disposition, Intent } from '../../taxonomy.ts';
 import { intentPosterior, loadIntentModel, type IntentModel } from './bayes.ts';
-import { DISPOSITION_CUES, INTENT_CUES, negated, type Cue, type OutcomeCue } from './cues.ts';
+import { BOOKED_ALREADY, DISPOSITION_CUES, INTENT_CUES, negated, type Cue, type OutcomeCue } from './cues.ts';
 import { sentenceAround } from './sentences.ts';
 
 export type Scored<T extends string> = { value: T; confidence: number; scores: Map<T, number>; evidence: Map<T, { turn: number; sentence: string }> };
@@ -71,8 +71,11 @@ export function classifyIntent(turns: Turn[], extra: string | null, direction: D
   if (model && turns.some((t) => t.text.trim())) {
     for (const [intent, p] of intentPosterior(model, turns, direction)) scores.set(intent, scores.get(intent)! + MODEL_WEIGHT * p);
   }
-  // A booking cue inside a call about moving or cancelling one is part of that request.
-  if (scores.get('reschedule_appointment')! >= 4) scores.set('book_appointment', scores.get('book_appointment')! * 0.4);
+  // A booking cue inside a call about moving or cancelling one is part of that request, and so
+  // is asking for a free slot right after mentioning the appointment one already has.
+  const booked = turns.some((t) => t.speaker === 'caller' && hits(t.text, BOOKED_ALREADY).length > 0);
+  if (booked) scores.set('reschedule_appointment', scores.get('reschedule_appointment')! + 0.8 * scores.get('book_appointment')!);
+  if (booked || scores.get('reschedule_appointment')! >= 4) scores.set('book_appointment', scores.get('book_appointment')! * 0.4);
   let value: Intent = 'general_question';
   let best = 0;
   for (const [intent, score] of scores) if (score > best) [value, best] = [intent, score];
