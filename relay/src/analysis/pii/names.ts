@@ -30,7 +30,7 @@ const ASKS_FOR = /\b(?:am i speaking (?:with|to)|is this|may i speak (?:with|to)
 
 /** Cue phrases, ending just before the name. Strong cues accept lower-case names (ASR output). */
 const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean }[] = [
-  { pattern: /\b(?:my (?:full |first |last |sur|legal |maiden |middle )?name(?:'s| is)|(?:first|last|full|sur|legal|maiden|middle) ?name(?:'s| is)|the name(?:'s| is| will be)|name's|names is|under the name(?: of)?|it's under|goes by|you can call me|just call me|call me)\s*$/i, cue: 'self', strong: true },
+  { pattern: /\b(?:my (?:full |first |last |sur|legal |maiden |middle )?name(?:'s| is)|(?:first|last|full|sur|legal|maiden|middle) ?name(?:'s| is|:)?|and mine is|mine's|the name(?:'s| is| will be)|name's|names is|under the name(?: of)?|it's under|goes by|you can call me|just call me|call me)\s*$/i, cue: 'self', strong: true },
   { pattern: ASKS_FOR, cue: 'other', strong: false },
   { pattern: /\b(?:(?:his|her|their|whose) (?:full |first |last |legal )?name(?:'s| is)|(?:father|mother|parent|dad|mom|guardian|grandmother|grandfather|grandma|grandpa) of)\s*$/i, cue: 'other', strong: true },
   { pattern: /\b(?:someone|somebody|a (?:guy|man|woman|lady|girl|gentleman|person|tech|technician|nurse|doctor|rep)|guy|lady) (?:named|called|by the name of)\s*$/i, cue: 'other', strong: true },
@@ -165,7 +165,7 @@ function cued(text: string): NameDetection[] {
       const turnStart = text.slice(0, at).split(/\s+/).filter(Boolean).length <= 4;
       let accept: boolean;
       if (strong) accept = capitalised || tokens.length <= 2;
-      else if (cue === 'self') accept = capitalised && (isKnownFirst(first.text, true) || tokens.length >= 2 || turnStart);
+      else if (cue === 'self') accept = capitalised && (isKnownFirst(first.text, true) || isNameOnly(first.text) || tokens.length >= 2 || turnStart);
       else if (ASKS_FOR.test(before)) accept = capitalised && /^\s*[?,]/.test(text.slice(tokens[tokens.length - 1]!.end));
       // "Hi, Victor Lindqvist." greets with a full name; a lone word needs to be a known first name.
       else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2) || (cue === 'vocative' && tokens.length >= 2) || (!!person && (cue === 'vocative' ? isNameLike(first.text) : isNameOnly(first.text))));
