@@ -123,7 +123,7 @@ export function classifyDisposition(turns: Turn[], intent: Scored<Intent>, extra
     // No caller speech at all: a voicemail greeting with no message, or a hang-up.
     return scores.get('voicemail')! > 0 ? pick('voicemail', 0.5) : pick('abandoned', 0.5);
   }
-  if ((intent.value === 'spam' || intent.value === 'wrong_number') && intent.scores.get(intent.value)! >= 3) {
+  if ((intent.value === 'spam' || intent.value === 'wrong_number') && intent.scores.get(intent.value)! >= 2) {
     return pick(intent.value, Math.min(OFFLINE_CAP, intent.confidence + 0.05));
   }
   const agentTurns = turns.filter((t) => t.speaker === 'agent').length;
