@@ -119,7 +119,7 @@ describe('person names', () => {
     assert.deepEqual(found('roger that, the dryer makes a banging noise'), []);
   });
 
-  it('does not take places, brands or everyday words that are also names for people', () => {
+  it('does not take places, brands, pets or everyday words that are also names for people', () => {
     for (const text of [
       'We drove up from Tacoma last night.',
       'Will the technician call before he comes?',
@@ -127,6 +127,8 @@ describe('person names', () => {
       'I got a letter from Wells Fargo about the escrow.',
       'We flew into San Diego on Monday.',
       'Thanks for calling Hartwell Remodeling, how can I help?',
+      'My dog Bella needs her rabies booster.',
+      'Our cat, Luna, stopped eating yesterday.',
     ]) {
       assert.deepEqual(redactText(text).entities, [], text);
     }

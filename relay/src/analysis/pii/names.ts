@@ -327,10 +327,13 @@ function plainLowerCase(text: string): NameDetection[] {
   return out;
 }
 
+/** "my dog Bella", "our cat, Luna": an animal's name is no personal data. */
+const PET_BEFORE = /\b(?:dog|dogs|cat|cats|puppy|puppies|kitten|kittens|pet|pets|horse|pony|bird|parrot|rabbit|bunny|hamster|lab|labrador|retriever|poodle|terrier|shepherd|beagle|doodle|bulldog|husky|chihuahua)(?:'s name is| is named| named| called)?[,:]?\s*$/i;
+
 /** `nameAsked`: the other speaker has just asked for a name or its spelling, so the answer is one. */
 export function detectNames(text: string, nameAsked = false): NameDetection[] {
   const found = [...cued(text), ...signOff(text), ...addressed(text), ...spelled(text, nameAsked), ...plain(text), ...(nameAsked ? answered(text) : [])];
-  return joinSpelledSurnames(text, found);
+  return joinSpelledSurnames(text, found).filter((d) => !PET_BEFORE.test(text.slice(Math.max(0, d.start - 40), d.start)));
 }
 
 /** Further mentions of names already found in the call ("Maria" after "Maria Gonzalez"). */
