@@ -37,7 +37,7 @@ const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean }
   { pattern: /\b(?:this is|it's|its|it is|i'm|im|i am|you're speaking (?:with|to)|you've reached|speaking with|here's|tell (?:him|her|them)(?: that)?)\s*$/i, cue: 'self', strong: false },
   { pattern: /\b(?:my|our|his|her|their) (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|aunt|uncle|nephew|niece|cousin|child|kid|kids|children|sons|daughters|stepson|stepdaughter|fianc[eé]e?|roommate|caregiver|manager|tenant|landlord|assistant|accountant|attorney|lawyer)(?:-in-law)?(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
   // Before these a capitalised word that can only be a name is one: "under Castellanos", "ask for Okonkwo".
-  { pattern: /\b(?:ask(?:ing)? for|speak (?:to|with)|talk (?:to|with)|looking for|trying to reach|with doctor|with dr\.?|for|with|under|tell|and|or|see|saw|told|named)\s*$/i, cue: 'other', strong: false, person: true },
+  { pattern: /\b(?:ask(?:ing)? for|(?:speak|spoke|speaking|talk|talked|talking|met|worked|dealt|deal|dealing) (?:to|with)|looking for|trying to reach|with doctor|with dr\.?|for|with|under|tell|and|or|see|saw|told|named)\s*$/i, cue: 'other', strong: false, person: true },
   { pattern: /\b(?:from|to|let|sent|called)\s*$/i, cue: 'other', strong: false },
   { pattern: /\b(?:thanks|thank you|hi|hello|hey|okay|ok|great|perfect|sure|alright|got it|welcome|bye|goodbye|sorry|yes|no|oh|morning|afternoon|evening)[,!.]?\s*$/i, cue: 'vocative', strong: false, person: true },
 ];
@@ -101,7 +101,7 @@ function isNameOnly(word: string): boolean {
 /** A name or a word in no list at all ("Odalys"): not an everyday word, place or brand. */
 function isNameLike(word: string): boolean {
   const lower = word.toLowerCase();
-  return lower.length >= 3 && !/['’](?:s|d|ll|re|ve|m|t)$/.test(lower) && !ENGLISH_WORDS.has(lower) && !NOT_NAMES.has(lower) && !PLACES_AND_BRANDS.has(lower) && !BUSINESS_WORDS.has(lower);
+  return lower.length >= 3 && !/^[A-Z]+$/.test(word) && !/['’](?:s|d|ll|re|ve|m|t)$/.test(lower) && !ENGLISH_WORDS.has(lower) && !NOT_NAMES.has(lower) && !PLACES_AND_BRANDS.has(lower) && !BUSINESS_WORDS.has(lower);
 }
 
 /** "Hughes Dental", "Hartwell Remodeling", "Jackson Street", "Hollis and Park CPAs": the name belongs to a business or a place. */
@@ -154,7 +154,12 @@ function cued(text: string): NameDetection[] {
     for (const { pattern, cue, strong, person } of CUES) {
       if (!pattern.test(before)) continue;
       // Speech-to-text without casing: "it's tomasz" is a name by the word alone.
-      const lowerName = cue === 'self' && lowerCase && isNameOnly(word);
+      const turnStart = text.slice(0, at).split(/\s+/).filter(Boolean).length <= 4;
+      // An ambiguous given name is one when a surname or "from ..." follows: "this is mark stevens", "it's will from the garage".
+      const lowerName =
+        cue === 'self' &&
+        lowerCase &&
+        (isNameOnly(word) || (turnStart && isNameLike(word)) || (isKnownFirst(word, true) && (PERSON_FOLLOWS.test(text.slice(at + word.length)) || isNameOnly(text.slice(at + word.length).match(/^\s+([a-z]+)/)?.[1] ?? ''))));
       const tokens = readTokens(text, at, strong || isKnownFirst(word, false) || lowerName);
       const first = tokens[0];
       if (!first) continue;
@@ -162,7 +167,6 @@ function cued(text: string): NameDetection[] {
       const lowerFirst = first.text.toLowerCase();
       if (first.text === lowerFirst && ENGLISH_WORDS.has(lowerFirst) && !FIRST_NAMES.has(lowerFirst) && !NAME_WORDS.has(lowerFirst)) continue;
       const capitalised = tokens.every((t) => /^[A-Z]/.test(t.text) || PARTICLES.has(t.text.toLowerCase()));
-      const turnStart = text.slice(0, at).split(/\s+/).filter(Boolean).length <= 4;
       let accept: boolean;
       if (strong) accept = capitalised || tokens.length <= 2;
       else if (cue === 'self') accept = capitalised && (isKnownFirst(first.text, true) || isNameOnly(first.text) || tokens.length >= 2 || turnStart);
@@ -291,14 +295,14 @@ function plain(text: string): NameDetection[] {
   const out: NameDetection[] = [];
   for (const match of text.matchAll(new RegExp(String.raw`\b${WORD}\b`, 'g'))) {
     const known = isKnownFirst(match[0], false);
-    if (!known && !isNameLike(match[0])) continue;
+    if (!known && !isNameLike(match[0]) && !isKnownFirst(match[0], true)) continue;
     // "San Diego", "Fort Myers": the word before makes it a place.
     if (PLACES_AND_BRANDS.has(text.slice(0, match.index).match(/([A-Z][a-z]+)\s+$/)?.[1]?.toLowerCase() ?? '')) continue;
     const tokens = readTokens(text, match.index, false).slice(0, 2);
     if (tokens.length === 0 || tokens[0]!.start !== match.index || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
-    // Two names in a row, one of them perhaps in no list at all: "Xiomara Delgado-Ruiz".
+    // Two names in a row, one of them perhaps in no list or an everyday word: "Xiomara Delgado-Ruiz", "Mark Stevens".
     const [a, b] = tokens.map((t) => t.text);
-    const pair = b !== undefined && ((isNameOnly(a!) && isNameLike(b)) || (isNameLike(a!) && isNameOnly(b)));
+    const pair = b !== undefined && ((isNameOnly(a!) && isNameLike(b)) || ((isNameLike(a!) || isKnownFirst(a!, true)) && isNameOnly(b)));
     if (known || pair || (tokens.length === 1 && PERSON_FOLLOWS.test(text.slice(tokens[0]!.end)))) {
       out.push(make(tokens, 'plain', 0.75));
     }
