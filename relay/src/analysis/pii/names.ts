@@ -22,7 +22,7 @@ const WORD = String.raw`(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:['’][
 
 const FILLER = /^(?:\s|,|\b(?:um+|uh+|er|erm|ah|like)\b)*/i;
 const FILLER_WORD = /^(?:um+|uh+|er|erm|ah|like)$/;
-const PARTICLES = new Set(['de', 'del', 'la', 'van', 'von', 'da', 'di', 'le', 'bin', 'al', 'st']);
+const PARTICLES = new Set(['de', 'del', 'der', 'den', 'la', 'van', 'von', 'da', 'di', 'du', 'dos', 'le', 'bin', 'al', 'st']);
 const TOKEN = /^[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?/;
 
 /** "Am I speaking with Howard?": whoever is asked for, named in full or not. */
@@ -45,13 +45,15 @@ const TITLE = /\b(mr|mrs|ms|miss|dr|doctor|mister|missus)\.?\s+$/i;
 const HONORIFICS: Record<string, string> = { mr: 'Mr.', mister: 'Mr.', mrs: 'Mrs.', missus: 'Mrs.', ms: 'Ms.', miss: 'Miss', dr: 'Dr.', doctor: 'Dr.' };
 /** Ranks and offices said before a surname, capitalised as a title: "Officer Grady", "Coach Ramos". */
 const RANK = /\b(Officer|Detective|Sergeant|Sgt\.?|Lieutenant|Lt\.?|Deputy|Trooper|Nurse|Coach|Pastor|Reverend|Rev\.?|Judge|Professor|Captain|Capt\.?)\s+$/;
+/** The same in a lower-case transcript, where only a word in no dictionary after it is taken: "officer reyes". */
+const RANK_ANY_CASE = new RegExp(RANK.source, 'i');
 
 type Token = { start: number; end: number; text: string };
 
 function readTokens(text: string, from: number, allowLower: boolean): Token[] {
   const out: Token[] = [];
   let position = from + (text.slice(from).match(FILLER)?.[0].length ?? 0);
-  while (out.length < 3) {
+  while (out.filter((t) => !PARTICLES.has(t.text.toLowerCase())).length < 3) {
     const match = text.slice(position).match(TOKEN);
     if (!match) break;
     const word = match[0];
@@ -59,8 +61,8 @@ function readTokens(text: string, from: number, allowLower: boolean): Token[] {
     const capitalised = /^[A-Z]/.test(word);
     if (out.length > 0 && PARTICLES.has(lower) && /^\s+[A-Z]/.test(text.slice(position + word.length))) {
       out.push({ start: position, end: position + word.length, text: word });
-    } else if (out.length > 0 && ((ENGLISH_WORDS.has(lower) && !NAME_WORDS.has(lower)) || PLACES_AND_BRANDS.has(lower))) {
-      // "Hartwell Remodeling", "Wells Fargo", "maria booked": an everyday word or a brand ends the name.
+    } else if (out.length > 0 && !PARTICLES.has(out[out.length - 1]!.text.toLowerCase()) && ((ENGLISH_WORDS.has(lower) && !NAME_WORDS.has(lower)) || PLACES_AND_BRANDS.has(lower))) {
+      // "Hartwell Remodeling", "Wells Fargo", "maria booked": an everyday word or a brand ends the name ("Van der Berg" does not).
       break;
     } else if ((capitalised || allowLower) && !NOT_NAMES.has(lower) && lower.length > 1) {
       out.push({ start: position, end: position + word.length, text: word });
@@ -69,9 +71,20 @@ function readTokens(text: string, from: number, allowLower: boolean): Token[] {
     if (!gap || /[,.!?;]/.test(text[position + word.length] ?? '')) break;
     position += word.length + gap[0].length;
     // Lower-case names after a strong cue stop at two words: "maria gonzalez and ..."
-    if (!capitalised && out.length >= 2) break;
+    if (!capitalised && !PARTICLES.has(lower) && out.length >= 2) break;
   }
   while (out.length > 0 && PARTICLES.has(out[out.length - 1]!.text.toLowerCase())) out.pop();
+  return out;
+}
+
+/** The first `count` words of a name, its particles not counted: "Van der Berg" is one surname. */
+function firstWords(tokens: Token[], count: number): Token[] {
+  const out: Token[] = [];
+  let words = 0;
+  for (const token of tokens) {
+    if (!PARTICLES.has(token.text.toLowerCase()) && words++ === count) break;
+    out.push(token);
+  }
   return out;
 }
 
@@ -131,18 +144,18 @@ function cued(text: string): NameDetection[] {
     // Most words can start no name: skip them before trying every cue (a filler may come before one).
     if (!FILLER_WORD.test(lower) && (lower.length < 2 || NOT_NAMES.has(lower) || (word === lower && ENGLISH_WORDS.has(lower) && !FIRST_NAMES.has(lower) && !NAME_WORDS.has(lower)))) continue;
     const before = text.slice(Math.max(0, at - 60), at);
-    const rank = before.match(RANK);
+    const rank = lowerCase ? (isNameLike(word) ? before.match(RANK_ANY_CASE) : null) : before.match(RANK);
     if (rank) {
-      const tokens = readTokens(text, at, false).slice(0, 2);
+      const tokens = firstWords(readTokens(text, at, lowerCase), 2);
       if (tokens.length > 0 && !businessFollows(text, tokens[tokens.length - 1]!.end)) {
         const named = make(tokens, 'title', 0.85);
-        out.push({ ...named, normalised: `${rank[1]} ${named.normalised}` });
+        out.push({ ...named, normalised: `${titleCase([rank[1]!])} ${named.normalised}` });
       }
       continue;
     }
     const title = before.match(TITLE);
     if (title) {
-      const tokens = readTokens(text, at, lowerCase && isNameLike(word.replace(/['’]s$/, ''))).slice(0, 2);
+      const tokens = firstWords(readTokens(text, at, lowerCase && isNameLike(word.replace(/['’]s$/, ''))), 2);
       if (tokens.length > 0) {
         // The value keeps the title: "Mrs. Alvarez" is how the CRM should address them.
         const honorific = HONORIFICS[title[1]!.toLowerCase()]!;
@@ -176,7 +189,7 @@ function cued(text: string): NameDetection[] {
       if (!strong && !capitalised && (isKnownFirst(first.text, false) || lowerName)) accept = true;
       if (!accept || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
       // A vocative is a single name followed by a pause or the end: "Thanks, Maria."
-      const picked = cue === 'vocative' ? tokens.slice(0, 2) : tokens;
+      const picked = cue === 'vocative' ? firstWords(tokens, 2) : tokens;
       out.push(make(picked, cue, strong ? 0.95 : cue === 'self' ? 0.9 : 0.8));
       break;
     }
@@ -284,7 +297,7 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
 }
 
 /** What follows a person, not a place or a thing: "Annika from your billing team", "Sasha said". */
-const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted)\b/;
+const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
 
 /**
  * Names with no cue: a known given name and a capitalised surname after it ("Marjorie Tate"),
@@ -298,7 +311,7 @@ function plain(text: string): NameDetection[] {
     if (!known && !isNameLike(match[0]) && !isKnownFirst(match[0], true)) continue;
     // "San Diego", "Fort Myers": the word before makes it a place.
     if (PLACES_AND_BRANDS.has(text.slice(0, match.index).match(/([A-Z][a-z]+)\s+$/)?.[1]?.toLowerCase() ?? '')) continue;
-    const tokens = readTokens(text, match.index, false).slice(0, 2);
+    const tokens = firstWords(readTokens(text, match.index, false), 2);
     if (tokens.length === 0 || tokens[0]!.start !== match.index || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
     // Two names in a row, one of them perhaps in no list or an everyday word: "Xiomara Delgado-Ruiz", "Mark Stevens".
     const [a, b] = tokens.map((t) => t.text);
