@@ -41,6 +41,7 @@ function train(calls: LabelledCall[]): IntentModel {
 }
 
 const calls = loadCalls();
+const verbose = process.argv.includes('--verbose');
 const right = { model: 0, cues: 0, both: 0 };
 for (let fold = 0; fold < FOLDS; fold++) {
   const model = train(calls.filter((_, i) => i % FOLDS !== fold));
@@ -48,8 +49,11 @@ for (let fold = 0; fold < FOLDS; fold++) {
     const turns = call.turns.map((t) => ({ ...t, startMs: null }));
     const posterior = [...intentPosterior(model, turns, call.direction)].sort((a, b) => b[1] - a[1]);
     if (posterior[0]?.[0] === call.labels.intent) right.model++;
-    if (classifyIntent(turns, null, call.direction, null).value === call.labels.intent) right.cues++;
-    if (classifyIntent(turns, null, call.direction, model).value === call.labels.intent) right.both++;
+    const cues = classifyIntent(turns, null, call.direction, null).value;
+    const both = classifyIntent(turns, null, call.direction, model).value;
+    if (cues === call.labels.intent) right.cues++;
+    if (both === call.labels.intent) right.both++;
+    if (verbose && cues !== both) console.log(`  ${call.id}: cues ${cues}, cues and model ${both}, labelled ${call.labels.intent}`);
   }
 }
 const pct = (n: number) => `${((n / calls.length) * 100).toFixed(1)}%`;

@@ -61,10 +61,12 @@ export function classifyIntent(turns: Turn[], extra: string | null, direction: D
     const speaker = direction === 'outbound' ? (isCaller ? 0.8 : 1) : isCaller ? 1 : 0.35;
     for (const intent of Intent.options) {
       const weight = early * (AGENT_KNOWS.has(intent) && !isCaller ? Math.max(speaker, 0.8) : speaker);
-      for (const hit of hits(turn.text, INTENT_CUES[intent] ?? [])) {
-        scores.set(intent, scores.get(intent)! + hit.weight * weight);
-        if (isCaller && !evidence.has(intent)) evidence.set(intent, { turn: index, sentence: sentenceAround(turn.text, hit.index) });
-      }
+      // Several cues for one intent in one turn are mostly one statement said several ways:
+      // each further cue counts half as much as the one before.
+      const found = hits(turn.text, INTENT_CUES[intent] ?? []);
+      [...found].sort((x, y) => y.weight - x.weight).forEach((hit, nth) => scores.set(intent, scores.get(intent)! + hit.weight * weight * 0.5 ** nth));
+      const first = found.length ? found.reduce((a, h) => (h.index < a.index ? h : a)) : null;
+      if (isCaller && first && !evidence.has(intent)) evidence.set(intent, { turn: index, sentence: sentenceAround(turn.text, first.index) });
     }
   });
   if (extra) for (const intent of Intent.options) for (const hit of hits(extra, INTENT_CUES[intent] ?? [])) scores.set(intent, scores.get(intent)! + hit.weight * 0.5);
