@@ -1,8 +1,7 @@
 // A naive Bayes model of intent over the words of a call, trained on the labelled calls by
 // relay/eval/train-intent.ts. Cue phrases only know the phrasings someone wrote down; the
 // model knows which words go with which intent across every labelled call, so it still has an
-// opinion when a caller puts their need in words no cue has. It is one vote next to the cues,
-// not a replacement: its cross-validated accuracy alone is well below theirs.
+// opinion when a caller puts their need in words no cue has.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Direction, Turn } from '../../calls/model.ts';
