@@ -9,15 +9,16 @@ import { Intent } from '../../taxonomy.ts';
 
 export const IntentModel = z.object({
   intents: z.array(Intent),
-  /** Per word or word pair, the log-likelihood of it under each intent, in `intents` order. */
-  weights: z.record(z.string(), z.array(z.number())),
+  /** Add-alpha smoothing: what a word never seen with an intent counts as. */
+  alpha: z.number().positive(),
+  /** How many distinct words and word pairs the model knows. */
+  vocabulary: z.number().int().positive(),
+  /** Per intent, in `intents` order, the weighted count of all words in its calls. */
+  totals: z.array(z.number()),
+  /** Per word or word pair, its weighted count in the calls of each intent it was seen with, keyed by index into `intents`. */
+  counts: z.record(z.string(), z.record(z.string(), z.number())),
 });
 export type IntentModel = z.infer<typeof IntentModel>;
-
-/** Words too common to say anything about why someone called. */
-const STOP = new Set(
-  'the a an and or but to of in on at for is it i you we my your our me us this that be are was were so um uh like yeah hi hello just do with have has can if there they he she them his her thanks thank okay ok oh well'.split(' '),
-);
 
 /** Words and adjacent word pairs, lower-case, without digits or punctuation. */
 export function words(text: string): string[] {
@@ -29,7 +30,7 @@ export function words(text: string): string[] {
     .map((x) => x.replace(/'/g, ''));
   const out: string[] = [];
   for (let i = 0; i < w.length; i++) {
-    if (!STOP.has(w[i]!)) out.push(w[i]!);
+    out.push(w[i]!);
     if (i + 1 < w.length) out.push(`${w[i]}_${w[i + 1]}`);
   }
   return out;
@@ -53,10 +54,12 @@ export function callWords(turns: Pick<Turn, 'speaker' | 'text'>[], direction: Di
 
 /** Probability of each intent given the call's words, with every intent equally likely up front. */
 export function intentPosterior(model: IntentModel, turns: Pick<Turn, 'speaker' | 'text'>[], direction: Direction): Map<Intent, number> {
+  const denominators = model.totals.map((total) => total + model.alpha * model.vocabulary);
   const log = model.intents.map(() => 0);
   for (const [word, n] of callWords(turns, direction)) {
-    const w = model.weights[word];
-    if (w) for (let i = 0; i < log.length; i++) log[i]! += n * w[i]!;
+    const seen = model.counts[word];
+    if (!seen) continue;
+    for (let i = 0; i < log.length; i++) log[i]! += n * Math.log(((seen[i] ?? 0) + model.alpha) / denominators[i]!);
   }
   const top = Math.max(...log);
   const odds = log.map((l) => Math.exp(l - top));

@@ -34,13 +34,15 @@ function confidenceFrom(scores: number[], floor: number): number {
 }
 
 /**
- * What the word model's probability for an intent is worth in cue points. On calls written by
- * someone other than the cues' author the model is right far more often than the cues (see
- * relay/eval/README.md), so it leads: a confident model outweighs a cue or two heard early
- * (3 to 6 points), and the cues decide between the intents the model is unsure about.
+ * What the word model's probability for an intent is worth in cue points. On calls neither was
+ * written from, the model is right far more often than the cues (see relay/eval/README.md), so
+ * it leads: a confident model outweighs several cues heard early (3 to 6 points each), and the
+ * cues decide between the intents the model is unsure about.
  */
-const MODEL_WEIGHT = 6;
-const MODEL = loadIntentModel();
+const MODEL_WEIGHT = 8;
+let trained: IntentModel | undefined;
+/** Read on first use, so the training script can run while the file is being replaced. */
+const trainedModel = () => (trained ??= loadIntentModel());
 
 /** Intents the agent can tell as well as the caller: a robocall's pitch, a wrong number. */
 const AGENT_KNOWS = new Set<Intent>(['spam', 'wrong_number']);
@@ -50,7 +52,7 @@ const AGENT_KNOWS = new Set<Intent>(['spam', 'wrong_number']);
  * outbound call the agent states the purpose, so its words count as much as the other party's.
  * `model` is the word model to weigh in, null for cues alone.
  */
-export function classifyIntent(turns: Turn[], extra: string | null, direction: Direction = 'inbound', model: IntentModel | null = MODEL): Scored<Intent> {
+export function classifyIntent(turns: Turn[], extra: string | null, direction: Direction = 'inbound', model: IntentModel | null = trainedModel()): Scored<Intent> {
   const scores = new Map<Intent, number>(Intent.options.map((i) => [i, 0]));
   const evidence = new Map<Intent, { turn: number; sentence: string }>();
   const seen = { caller: 0, agent: 0 };
@@ -71,8 +73,12 @@ export function classifyIntent(turns: Turn[], extra: string | null, direction: D
     }
   });
   if (extra) for (const intent of Intent.options) for (const hit of hits(extra, INTENT_CUES[intent] ?? [])) scores.set(intent, scores.get(intent)! + hit.weight * 0.5);
-  if (model && turns.some((t) => t.text.trim())) {
-    for (const [intent, p] of intentPosterior(model, turns, direction)) scores.set(intent, scores.get(intent)! + MODEL_WEIGHT * p);
+  if (model) {
+    // A few words are too little for the model to be sure of anything ("hi, yeah ... sure"):
+    // below a dozen words from the other party its say shrinks with them.
+    const said = turns.filter((t) => t.speaker === 'caller' || direction === 'outbound').reduce((n, t) => n + t.text.split(/\s+/).filter(Boolean).length, 0);
+    const weight = MODEL_WEIGHT * Math.min(1, said / 12);
+    if (weight > 0) for (const [intent, p] of intentPosterior(model, turns, direction)) scores.set(intent, scores.get(intent)! + weight * p);
   }
   // A booking cue inside a call about moving or cancelling one is part of that request, and so
   // is asking for a free slot right after mentioning the appointment one already has.
