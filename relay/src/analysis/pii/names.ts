@@ -23,7 +23,10 @@ const WORD = String.raw`(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:['’][
 const FILLER = /^(?:\s|,|\b(?:um+|uh+|er|erm|ah|like)\b)*/i;
 const FILLER_WORD = /^(?:um+|uh+|er|erm|ah|like)$/;
 const PARTICLES = new Set(['de', 'del', 'der', 'den', 'la', 'van', 'von', 'da', 'di', 'du', 'dos', 'le', 'bin', 'al', 'st']);
-const TOKEN = /^[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?/;
+const TOKEN_TEXT = String.raw`[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?`;
+const TOKEN = new RegExp(`^${TOKEN_TEXT}`);
+/** Every word of a text, for the cue search. */
+const WORDS = new RegExp(String.raw`(?<![A-Za-z'’])${TOKEN_TEXT}`, 'g');
 
 /** "Am I speaking with Howard?": whoever is asked for, named in full or not. */
 const ASKS_FOR = /\b(?:am i speaking (?:with|to)|is this|may i speak (?:with|to)|can i speak (?:with|to)|is that)\s*$/i;
@@ -137,9 +140,9 @@ function make(tokens: Token[], cue: NameCue, score: number): NameDetection {
 function cued(text: string): NameDetection[] {
   const out: NameDetection[] = [];
   const lowerCase = text === text.toLowerCase();
-  for (const boundary of text.matchAll(/(?<![A-Za-z'’])(?=[A-Za-z])/g)) {
-    const at = boundary.index;
-    const word = text.slice(at).match(TOKEN)?.[0] ?? '';
+  for (const match of text.matchAll(WORDS)) {
+    const at = match.index;
+    const word = match[0];
     const lower = word.toLowerCase();
     // Most words can start no name: skip them before trying every cue (a filler may come before one).
     if (!FILLER_WORD.test(lower) && (lower.length < 2 || NOT_NAMES.has(lower) || (word === lower && ENGLISH_WORDS.has(lower) && !FIRST_NAMES.has(lower) && !NAME_WORDS.has(lower)))) continue;
