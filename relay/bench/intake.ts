@@ -1,13 +1,18 @@
 // Webhook intake throughput and acknowledgement latency: the relay's Twilio status webhook
 // (signature check, parse, durable store, acknowledge) against a bare express handler on the
 // same machine, on PGlite and, when given, PostgreSQL.
+//
+// A shared 2-core machine changes speed from one second to the next (runs of the same server
+// differ by half), so every server is started once and measured in short rounds taken in turn;
+// each round's ratio compares runs seconds apart, and the figure is the median round. CPU time
+// per request, read from /proc, is printed as well: it moves less with the machine's mood.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import twilio from 'twilio';
-import { startChild } from '../test/support/child.ts';
+import { startChild, type Child } from '../test/support/child.ts';
 import { runLoad, type LoadResult, type PreparedRequest } from './load.ts';
 
 const TOKEN = 'bench-auth-token-0123456789abcdef';
@@ -38,48 +43,108 @@ function prepare(baseUrl: string, count: number): PreparedRequest[] {
   });
 }
 
-async function measure(script: string, env: Record<string, string>, requests: number, concurrency: number): Promise<LoadResult> {
-  const child = await startChild(script, script === cli ? ['start'] : [], env);
+/** CPU seconds the process has used, all threads; null where /proc is not there. */
+function cpuSeconds(pid: number): number | null {
   try {
-    await runLoad(child.url, prepare(child.url, 300), concurrency); // warm up JIT and connections
-    return await runLoad(child.url, prepare(child.url, requests), concurrency);
-  } finally {
-    await child.stop();
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
   }
 }
 
-export type IntakeBench = { engine: string; requests: number; concurrency: number; runs: number; bare: LoadResult; relay: LoadResult; ratio: number };
-
-/** The run with the median throughput: one noisy run on a shared machine should not decide. */
-function median(results: LoadResult[]): LoadResult {
-  return [...results].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(results.length / 2)]!;
-}
-
-export async function benchIntake(options: { requests: number; concurrency: number; runs: number; databaseUrl?: string }): Promise<IntakeBench[]> {
-  const engines: [string, Record<string, string>][] = [['pglite', {}]];
-  if (options.databaseUrl) engines.push(['postgres', { DATABASE_URL: options.databaseUrl }]);
-  const bareRuns: LoadResult[] = [];
-  const relayRuns = new Map<string, LoadResult[]>(engines.map(([engine]) => [engine, []]));
-  // Interleaved, so a slow minute on the machine costs each side alike.
-  for (let run = 0; run < options.runs; run++) {
-    bareRuns.push(await measure(bare, {}, options.requests, options.concurrency));
-    for (const [engine, extra] of engines) {
-      const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-bench-'));
-      try {
-        // On PostgreSQL, a fresh schema per run, so earlier runs' rows do not skew the figures.
-        const schema: Record<string, string> = engine === 'postgres' ? { DATABASE_SCHEMA: `bench_${randomBytes(4).toString('hex')}` } : {};
-        const env = { PORT: '0', DATA_DIR: dataDir, TWILIO_AUTH_TOKEN: TOKEN, WEBHOOK_SECRET: 'bench-webhook-secret-0123456789', LOG_LEVEL: 'warn', ...extra, ...schema };
-        relayRuns.get(engine)!.push(await measure(cli, env, options.requests, options.concurrency));
-        if (schema.DATABASE_SCHEMA) await dropSchema(options.databaseUrl!, schema.DATABASE_SCHEMA);
-      } finally {
-        rmSync(dataDir, { recursive: true, force: true });
-      }
+/** CPU seconds used by every PostgreSQL server process (the relay's share of the work there). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(pid)) ?? 0;
+    } catch {
+      // gone meanwhile
     }
   }
-  const bareResult = median(bareRuns);
-  return engines.map(([engine]) => {
-    const relay = median(relayRuns.get(engine)!);
-    return { engine, requests: options.requests, concurrency: options.concurrency, runs: options.runs, bare: bareResult, relay, ratio: relay.perSecond / bareResult.perSecond };
+  return total;
+}
+
+export type Summary = { perSecond: number; p50Ms: number; p99Ms: number; errors: number; cpuMicrosPerRequest: number | null };
+export type IntakeBench = {
+  engine: string;
+  requests: number;
+  concurrency: number;
+  rounds: number;
+  bare: Summary;
+  relay: Summary;
+  /** PostgreSQL server CPU per request, for the postgres engine. */
+  databaseCpuMicrosPerRequest: number | null;
+  /** Median of the rounds' relay/bare throughput ratios, and the lowest and highest round. */
+  ratio: number;
+  ratioRange: [number, number];
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+type Round = LoadResult & { cpu: number | null; databaseCpu: number };
+
+async function round(child: Child, requests: number, concurrency: number): Promise<Round> {
+  const prepared = prepare(child.url, requests);
+  const pid = child.process.pid!;
+  const [cpu0, db0] = [cpuSeconds(pid), postgresCpuSeconds()];
+  const result = await runLoad(child.url, prepared, concurrency);
+  const [cpu1, db1] = [cpuSeconds(pid), postgresCpuSeconds()];
+  // The relay merges what it acknowledged right after a burst; let it finish before the next
+  // server is measured, so one's background work is not counted against the other.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return { ...result, cpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, databaseCpu: db1 - db0 };
+}
+
+function summarise(rounds: Round[]): Summary {
+  const cpu = rounds.every((r) => r.cpu !== null) ? median(rounds.map((r) => (r.cpu! * 1e6) / r.requests)) : null;
+  return {
+    perSecond: median(rounds.map((r) => r.perSecond)),
+    p50Ms: median(rounds.map((r) => r.p50Ms)),
+    p99Ms: median(rounds.map((r) => r.p99Ms)),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+    cpuMicrosPerRequest: cpu === null ? null : Math.round(cpu),
+  };
+}
+
+export async function benchIntake(options: { requests: number; concurrency: number; rounds: number; databaseUrl?: string }): Promise<IntakeBench[]> {
+  const dataDirs: string[] = [];
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const relayEnv = () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-bench-'));
+    dataDirs.push(dataDir);
+    return { PORT: '0', DATA_DIR: dataDir, TWILIO_AUTH_TOKEN: TOKEN, WEBHOOK_SECRET: 'bench-webhook-secret-0123456789', LOG_LEVEL: 'warn' };
+  };
+  const servers: [string, Child][] = [['bare', await startChild(bare, [], {})], ['pglite', await startChild(cli, ['start'], relayEnv())]];
+  if (options.databaseUrl) servers.push(['postgres', await startChild(cli, ['start'], { ...relayEnv(), DATABASE_URL: options.databaseUrl, DATABASE_SCHEMA: schema })]);
+  const rounds = new Map<string, Round[]>(servers.map(([name]) => [name, []]));
+  try {
+    for (const [, child] of servers) await runLoad(child.url, prepare(child.url, 300), options.concurrency); // warm up JIT and connections
+    for (let r = 0; r < options.rounds; r++) {
+      for (const [name, child] of servers) rounds.get(name)!.push(await round(child, options.requests, options.concurrency));
+    }
+  } finally {
+    await Promise.all(servers.map(([, child]) => child.stop()));
+    if (options.databaseUrl) await dropSchema(options.databaseUrl, schema);
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  }
+  const bareRounds = rounds.get('bare')!;
+  return servers.slice(1).map(([engine]) => {
+    const relayRounds = rounds.get(engine)!;
+    const ratios = relayRounds.map((r, i) => r.perSecond / bareRounds[i]!.perSecond);
+    const databaseCpu = engine === 'postgres' ? Math.round(median(relayRounds.map((r) => (r.databaseCpu * 1e6) / r.requests))) : null;
+    return {
+      engine,
+      requests: options.requests,
+      concurrency: options.concurrency,
+      rounds: options.rounds,
+      bare: summarise(bareRounds),
+      relay: summarise(relayRounds),
+      databaseCpuMicrosPerRequest: databaseCpu,
+      ratio: median(ratios),
+      ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+    };
   });
 }
 

@@ -35,11 +35,12 @@ const machine = {
 const print = (line: string) => process.stdout.write(`${line}\n`);
 print(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
 
-print('\n== webhook intake (Twilio status callbacks, signed, stored durably before the acknowledgement; 16 in flight; median of the runs)');
-const intake = await benchIntake({ requests: quick ? 1500 : 5000, concurrency: 16, runs: quick ? 1 : 3, databaseUrl });
+print('\n== webhook intake (Twilio status callbacks, signed, stored durably before the acknowledgement; 16 in flight; servers measured in turn, median round)');
+const intake = await benchIntake({ requests: quick ? 1000 : 2000, concurrency: 16, rounds: quick ? 3 : 9, databaseUrl });
+const micros = (n: number | null) => (n === null ? 'n/a' : `${n} us`);
 for (const r of intake) {
   print(
-    `${r.engine.padEnd(9)} relay ${Math.round(r.relay.perSecond)}/s vs bare express ${Math.round(r.bare.perSecond)}/s: ratio ${r.ratio.toFixed(2)} (aim >= 0.5); ack p50 ${r.relay.p50Ms.toFixed(1)} ms, p99 ${r.relay.p99Ms.toFixed(1)} ms (aim < 20)`,
+    `${r.engine.padEnd(9)} relay ${Math.round(r.relay.perSecond)}/s vs bare express ${Math.round(r.bare.perSecond)}/s: ratio ${r.ratio.toFixed(2)} (rounds ${r.ratioRange.map((x) => x.toFixed(2)).join('-')}; aim >= 0.5); ack p50 ${r.relay.p50Ms.toFixed(1)} ms, p99 ${r.relay.p99Ms.toFixed(1)} ms (aim < 20); CPU per request ${micros(r.relay.cpuMicrosPerRequest)} vs ${micros(r.bare.cpuMicrosPerRequest)}${r.databaseCpuMicrosPerRequest === null ? '' : ` + ${r.databaseCpuMicrosPerRequest} us in PostgreSQL`}`,
   );
 }
 
