@@ -122,7 +122,8 @@ export const Env = z.object({
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: url,
   DATA_DIR: z.string().default('.data'),
-  DATABASE_URL: optional,
+  // Anything else would be taken for a PGlite folder and the relay would quietly run on its own store.
+  DATABASE_URL: optional.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional()),
   DATABASE_SCHEMA: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')

@@ -32,6 +32,8 @@ describe('relay configuration', () => {
   it('refuses to start with a message that names the bad key', () => {
     assert.throws(() => loadConfig({ PORT: 'eighty' }), (e: unknown) => e instanceof ConfigError && /PORT/.test(e.message));
     assert.throws(() => loadConfig({ PUBLIC_URL: 'not a url' }), (e: unknown) => e instanceof ConfigError && /PUBLIC_URL/.test(e.message));
+    assert.throws(() => loadConfig({ DATABASE_URL: 'localhost:5432/relay' }), (e: unknown) => e instanceof ConfigError && /DATABASE_URL/.test(e.message));
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://relay@db:5432/relay' }).env.DATABASE_URL, 'postgres://relay@db:5432/relay');
     const typo = withFile({ integrations: { salesforce: { policy: { sumary: true } } } });
     assert.throws(() => loadConfig({ RELAY_CONFIG: typo }), (e: unknown) => e instanceof ConfigError && /integrations\.salesforce\.policy/.test(e.message) && /sumary/.test(e.message));
     const wrongType = withFile({ delivery: { batchSize: 500 } });
