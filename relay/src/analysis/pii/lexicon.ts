@@ -68,6 +68,8 @@ honda toyota nissan subaru mazda hyundai kia lexus acura audi volvo buick cadill
 porsche camry corolla prius civic accord tundra sienna sierra odyssey altima sentra elantra sonata silverado wrangler
 samsung whirlpool maytag kenmore bosch dyson frigidaire costco walmart kroger safeway walgreens geico allstate fargo venmo zelle
 alexa siri cortana tylenol advil xanax lipitor botox invisalign humira caesar alfredo reuben
+trane rheem daikin mitsubishi kohler moen pella peloton fitbit roku bissell miele kitchenaid electrolux lenovo xfinity
+yelp angi thumbtack nextdoor zillow redfin trulia airbnb vrbo doordash grubhub instacart wayfair ikea nordstrom
 san santa los las el fort mount saint`),
 );
 /** Given names, lower-case: Moby Words II's first names and the list above. Not exhaustive: cue phrases find the rest. */
@@ -105,6 +107,13 @@ dont cant wont didnt doesnt isnt wasnt arent werent havent thats whats hes shes 
 yup mhm hmm gracias hola ext th lt sgt capt rev prof officer detective sergeant lieutenant deputy trooper nurse coach pastor reverend judge professor captain`
     .split(/\s+/)
     .filter(Boolean),
+);
+
+/** Kinds of place that a name before them belongs to: "Wells Street", "Quincy Market" (not "Park" or "Hall": surnames as often). */
+export const PLACE_WORDS = new Set(
+  words(`street avenue ave road rd drive lane boulevard blvd way court place square market plaza center centre mall parkway highway
+heights village station airport terminal school academy elementary university college church chapel cathedral hospital library stadium
+arena gardens terrace commons crossing landing pointe estates apartments towers building`),
 );
 
 /** Words that say the name that follows belongs to a business, not a person. */

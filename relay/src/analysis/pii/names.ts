@@ -3,7 +3,7 @@
 // Maria". Each finding records the cue that found it, because the analyser needs to tell the
 // caller's own name from a name they mention ("my husband Raj") or the agent's.
 import type { Detection } from './entity.ts';
-import { AMBIGUOUS_FIRST_NAMES, BUSINESS_WORDS, COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, NAME_WORDS, NAMES_BEFORE_WORDS, NOT_NAMES, PLACES_AND_BRANDS } from './lexicon.ts';
+import { AMBIGUOUS_FIRST_NAMES, BUSINESS_WORDS, COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, NAME_WORDS, NAMES_BEFORE_WORDS, NOT_NAMES, PLACE_WORDS, PLACES_AND_BRANDS } from './lexicon.ts';
 
 /**
  * self: the speaker introduces themself; other: a third person is named; vocative: the
@@ -64,8 +64,9 @@ function readTokens(text: string, from: number, allowLower: boolean): Token[] {
     const capitalised = /^[A-Z]/.test(word);
     if (out.length > 0 && PARTICLES.has(lower) && /^\s+[A-Z]/.test(text.slice(position + word.length))) {
       out.push({ start: position, end: position + word.length, text: word });
-    } else if (out.length > 0 && !PARTICLES.has(out[out.length - 1]!.text.toLowerCase()) && ((ENGLISH_WORDS.has(lower) && !NAME_WORDS.has(lower)) || PLACES_AND_BRANDS.has(lower))) {
-      // "Hartwell Remodeling", "Wells Fargo", "maria booked": an everyday word or a brand ends the name ("Van der Berg" does not).
+    } else if (out.length > 0 && !PARTICLES.has(out[out.length - 1]!.text.toLowerCase()) && ((ENGLISH_WORDS.has(lower) && !NAME_WORDS.has(lower)) || PLACES_AND_BRANDS.has(lower) || PLACE_WORDS.has(lower) || /^[A-Z]{2,}$/.test(word))) {
+      // "Hartwell Remodeling", "Wells Fargo", "Quincy Market", "Roth IRA", "maria booked": an everyday
+      // word, a brand, a kind of place or an acronym ends the name ("Van der Berg" does not).
       break;
     } else if ((capitalised || allowLower) && !NOT_NAMES.has(lower) && lower.length > 1) {
       out.push({ start: position, end: position + word.length, text: word });
@@ -120,12 +121,12 @@ function isNameLike(word: string): boolean {
   return lower.length >= 3 && !/^[A-Z]+$/.test(word) && !/['’](?:s|d|ll|re|ve|m|t)$/.test(lower) && !ENGLISH_WORDS.has(lower) && !NOT_NAMES.has(lower) && !PLACES_AND_BRANDS.has(lower) && !BUSINESS_WORDS.has(lower);
 }
 
-/** "Hughes Dental", "Hartwell Remodeling", "Jackson Street", "Hollis and Park CPAs": the name belongs to a business or a place. */
+/** "Hughes Dental", "Hartwell Remodeling", "Jackson Street", "Roth IRA", "Hollis and Park CPAs": the name belongs to a business, a place or a product. */
 function businessFollows(text: string, end: number): boolean {
   const next = text.slice(end).match(/^\s+(?:(?:and|&)\s+[A-Z][a-z]+\s+)?([A-Za-z]+)(?:\s+([A-Za-z]+))?/);
   if (!next) return false;
   const word = next[1]!;
-  if (/^[A-Z]/.test(word) && ENGLISH_WORDS.has(word.toLowerCase()) && !NAME_WORDS.has(word.toLowerCase())) return true;
+  if (/^[A-Z]/.test(word) && ((ENGLISH_WORDS.has(word.toLowerCase()) && !NAME_WORDS.has(word.toLowerCase())) || PLACE_WORDS.has(word.toLowerCase()) || /^[A-Z]+$/.test(word))) return true;
   // "Hughes Family Dental", but not "Kowalczyk in accounting".
   return [word, /^[A-Z]/.test(word) ? next[2] : undefined].some((w) => w !== undefined && BUSINESS_WORDS.has(w.toLowerCase()));
 }
@@ -312,14 +313,15 @@ function plain(text: string): NameDetection[] {
   for (const match of text.matchAll(new RegExp(String.raw`\b${WORD}\b`, 'g'))) {
     const known = isKnownFirst(match[0], false);
     if (!known && !isNameLike(match[0]) && !isKnownFirst(match[0], true)) continue;
-    // "San Diego", "Fort Myers": the word before makes it a place.
-    if (PLACES_AND_BRANDS.has(text.slice(0, match.index).match(/([A-Z][a-z]+)\s+$/)?.[1]?.toLowerCase() ?? '')) continue;
+    // "San Diego", "near Kingsley Park", "in Madison": the word before makes it a place.
+    const before = text.slice(Math.max(0, match.index - 30), match.index);
+    if (PLACES_AND_BRANDS.has(before.match(/([A-Z][a-z]+)\s+$/)?.[1]?.toLowerCase() ?? '') || /\b(?:near|in|at|on|off|around|into|outside|behind|past|across|toward|towards)\s+$/i.test(before)) continue;
     const tokens = firstWords(readTokens(text, match.index, false), 2);
     if (tokens.length === 0 || tokens[0]!.start !== match.index || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
     // Two names in a row, one of them perhaps in no list or an everyday word: "Xiomara Delgado-Ruiz", "Mark Stevens".
     const [a, b] = tokens.map((t) => t.text);
     const pair = b !== undefined && ((isNameOnly(a!) && isNameLike(b)) || ((isNameLike(a!) || isKnownFirst(a!, true)) && isNameOnly(b)));
-    if (known || pair || (tokens.length === 1 && PERSON_FOLLOWS.test(text.slice(tokens[0]!.end)))) {
+    if (known || pair || (tokens.length === 1 && isNameOnly(a!) && PERSON_FOLLOWS.test(text.slice(tokens[0]!.end)))) {
       out.push(make(tokens, 'plain', 0.75));
     }
   }
