@@ -104,7 +104,7 @@ were be been am are do does did have has had will would can could shall should m
 getting going gonna wanna call calls called phone speaking here's there's i'll i've i'd i'm im we'll we're they're you're he's she's it's that's what's who's name last
 gonna trying try calling wanted wondering hoping afraid sure certain checking following up one two three four five six seven eight nine ten
 dont cant wont didnt doesnt isnt wasnt arent werent havent thats whats hes shes theyre youre ive id ill lets oclock wanna gotta kinda sorta
-yup mhm hmm gracias hola ext th lt sgt capt rev prof officer detective sergeant lieutenant deputy trooper nurse coach pastor reverend judge professor captain`
+yup mhm hmm ma'am mam sir dude bro buddy hun honey gracias hola ext th lt sgt capt rev prof officer detective sergeant lieutenant deputy trooper nurse coach pastor reverend judge professor captain`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -174,9 +174,10 @@ function cued(text: string): NameDetection[] {
       const turnStart = text.slice(0, at).split(/\s+/).filter(Boolean).length <= 4;
       // An ambiguous given name is one when a surname or "from ..." follows: "this is mark stevens", "it's will from the garage".
       const lowerName =
-        cue === 'self' &&
         lowerCase &&
-        (isNameOnly(word) || (turnStart && isNameLike(word)) || (isKnownFirst(word, true) && (PERSON_FOLLOWS.test(text.slice(at + word.length)) || isNameOnly(text.slice(at + word.length).match(/^\s+([a-z]+)/)?.[1] ?? ''))));
+        ((cue === 'vocative' && isNameLike(word)) ||
+          (cue === 'self' &&
+            (isNameOnly(word) || (turnStart && isNameLike(word)) || (isKnownFirst(word, true) && (PERSON_FOLLOWS.test(text.slice(at + word.length)) || isNameOnly(text.slice(at + word.length).match(/^\s+([a-z]+)/)?.[1] ?? ''))))));
       const tokens = readTokens(text, at, strong || isKnownFirst(word, false) || lowerName);
       const first = tokens[0];
       if (!first) continue;
@@ -218,9 +219,12 @@ function addressed(text: string): NameDetection[] {
 /** "Tom here." at the start of a sentence. */
 function signOff(text: string): NameDetection[] {
   const out: NameDetection[] = [];
-  for (const match of text.matchAll(new RegExp(String.raw`(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes),?\s+)?(${WORD})(\s+${WORD})?\s+(?:here|speaking)\b`, 'g'))) {
+  // Lower-case transcripts: any word in no dictionary ("um hi, bartek here").
+  const lowerCase = text === text.toLowerCase();
+  const word = lowerCase ? "[a-z][a-z'’-]+" : WORD;
+  for (const match of text.matchAll(new RegExp(String.raw`(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes|um|uh),?\s+)*(${word})(\s+${word})?\s+(?:here|speaking)\b`, 'g'))) {
     const name = match[1]! + (match[2] ?? '');
-    if (NOT_NAMES.has(match[1]!.toLowerCase())) continue;
+    if (NOT_NAMES.has(match[1]!.toLowerCase()) || (lowerCase && !name.split(/\s+/).every(isNameLike))) continue;
     const start = match.index + match[0].indexOf(match[1]!);
     out.push({ type: 'name', start, end: start + name.length, normalised: name, score: 0.85, cue: 'self' });
   }
@@ -301,7 +305,7 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
 }
 
 /** What follows a person, not a place or a thing: "Annika from your billing team", "Sasha said". */
-const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
+const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|and (?:i|me)\b|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
 
 /**
  * Names with no cue: a known given name and a capitalised surname after it ("Marjorie Tate"),
@@ -310,18 +314,25 @@ const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|here|calling|s
 function plain(text: string): NameDetection[] {
   if (text === text.toLowerCase()) return plainLowerCase(text);
   const out: NameDetection[] = [];
+  // The end of a run of capitalised words already judged, so "Morgan Stanley" is not tried again as "Stanley".
+  let judged = 0;
   for (const match of text.matchAll(new RegExp(String.raw`\b${WORD}\b`, 'g'))) {
+    if (match.index < judged) continue;
     const known = isKnownFirst(match[0], false);
     if (!known && !isNameLike(match[0]) && !isKnownFirst(match[0], true)) continue;
-    // "San Diego", "near Kingsley Park", "in Madison": the word before makes it a place.
+    const tokens = firstWords(readTokens(text, match.index, false), 2);
+    if (tokens.length === 0 || tokens[0]!.start !== match.index) continue;
+    judged = tokens[tokens.length - 1]!.end;
+    // "San Diego", "near Kingsley Park", "the Franklin stove", "the Morgan Stanley statement": a
+    // place or a product; but "the Anderson residence" is a family.
     const before = text.slice(Math.max(0, match.index - 30), match.index);
     if (PLACES_AND_BRANDS.has(before.match(/([A-Z][a-z]+)\s+$/)?.[1]?.toLowerCase() ?? '') || /\b(?:near|in|at|on|off|around|into|outside|behind|past|across|toward|towards)\s+$/i.test(before)) continue;
-    const tokens = firstWords(readTokens(text, match.index, false), 2);
-    if (tokens.length === 0 || tokens[0]!.start !== match.index || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
+    if (/\b(?:the|a|an|these|those)\s+$/i.test(before) && !/^\s+(?:residence|family|household|estate)\b/i.test(text.slice(judged))) continue;
+    if (businessFollows(text, judged)) continue;
     // Two names in a row, one of them perhaps in no list or an everyday word: "Xiomara Delgado-Ruiz", "Mark Stevens".
     const [a, b] = tokens.map((t) => t.text);
     const pair = b !== undefined && ((isNameOnly(a!) && isNameLike(b)) || ((isNameLike(a!) || isKnownFirst(a!, true)) && isNameOnly(b)));
-    if (known || pair || (tokens.length === 1 && isNameOnly(a!) && PERSON_FOLLOWS.test(text.slice(tokens[0]!.end)))) {
+    if (known || pair || (tokens.length === 1 && isNameOnly(a!) && PERSON_FOLLOWS.test(text.slice(judged)))) {
       out.push(make(tokens, 'plain', 0.75));
     }
   }
