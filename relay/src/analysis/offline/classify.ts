@@ -155,6 +155,8 @@ export function classifyDisposition(turns: Turn[], intent: Scored<Intent>, extra
   // Turning down an offer only happens when something was offered, a sale or a visit; elsewhere
   // "no, we're good" closes a conversation that got what it came for.
   if (intent.value !== 'sales_inquiry' && intent.value !== 'book_appointment') scores.set('not_interested', 0);
+  // "I'll give her your message and she'll call you": the call back is part of the message.
+  if (scores.get('message_taken')! > 0 && scores.get('callback_requested')! > 0) scores.set('message_taken', scores.get('message_taken')! + 1);
   // Interest in buying with a concrete next step, and no refusal, is a qualified lead.
   if (intent.value === 'sales_inquiry' && scores.get('not_interested')! === 0) {
     scores.set('qualified', scores.get('qualified')! + (scores.get('callback_requested')! > 0 ? 1 : 0.5));
