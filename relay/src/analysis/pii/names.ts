@@ -47,7 +47,7 @@ const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean }
 const TITLE = /\b(mr|mrs|ms|miss|dr|doctor|mister|missus)\.?\s+$/i;
 const HONORIFICS: Record<string, string> = { mr: 'Mr.', mister: 'Mr.', mrs: 'Mrs.', missus: 'Mrs.', ms: 'Ms.', miss: 'Miss', dr: 'Dr.', doctor: 'Dr.' };
 /** Ranks and offices said before a surname, capitalised as a title: "Officer Grady", "Coach Ramos". */
-const RANK = /\b(Officer|Detective|Sergeant|Sgt\.?|Lieutenant|Lt\.?|Deputy|Trooper|Nurse|Coach|Pastor|Reverend|Rev\.?|Judge|Professor|Captain|Capt\.?)\s+$/;
+const RANK = /\b(Officer|Detective|Sergeant|Sgt\.?|Lieutenant|Lt\.?|Deputy|Trooper|Nurse(?: Practitioner)?|Physician Assistant|Coach|Pastor|Reverend|Rev\.?|Judge|Professor|Captain|Capt\.?)\s+$/;
 /** The same in a lower-case transcript, where only a word in no dictionary after it is taken: "officer reyes". */
 const RANK_ANY_CASE = new RegExp(RANK.source, 'i');
 
@@ -151,15 +151,14 @@ function cued(text: string): NameDetection[] {
     const rank = lowerCase ? (isNameLike(word) ? before.match(RANK_ANY_CASE) : null) : before.match(RANK);
     if (rank) {
       const tokens = firstWords(readTokens(text, at, lowerCase), 2);
-      if (tokens.length > 0 && !businessFollows(text, tokens[tokens.length - 1]!.end)) {
-        const named = make(tokens, 'title', 0.85);
-        out.push({ ...named, normalised: `${titleCase([rank[1]!])} ${named.normalised}` });
-      }
+      // The rank is not kept in the value: "officer" said again later is no name.
+      if (tokens.length > 0 && !businessFollows(text, tokens[tokens.length - 1]!.end)) out.push(make(tokens, 'title', 0.85));
       continue;
     }
     const title = before.match(TITLE);
     if (title) {
-      const tokens = firstWords(readTokens(text, at, lowerCase && isNameLike(word.replace(/['’]s$/, ''))), 2);
+      const bare = word.replace(/['’]s$/, '');
+      const tokens = firstWords(readTokens(text, at, lowerCase && (isNameLike(bare) || (NAME_WORDS.has(bare) && !COMMON_WORDS.has(bare)))), 2);
       if (tokens.length > 0) {
         // The value keeps the title: "Mrs. Alvarez" is how the CRM should address them.
         const honorific = HONORIFICS[title[1]!.toLowerCase()]!;
@@ -176,6 +175,7 @@ function cued(text: string): NameDetection[] {
       const lowerName =
         lowerCase &&
         ((cue === 'vocative' && isNameLike(word)) ||
+          (!!person && isNameOnly(word)) ||
           (cue === 'self' &&
             (isNameOnly(word) || (turnStart && isNameLike(word)) || (isKnownFirst(word, true) && (PERSON_FOLLOWS.test(text.slice(at + word.length)) || isNameOnly(text.slice(at + word.length).match(/^\s+([a-z]+)/)?.[1] ?? ''))))));
       const tokens = readTokens(text, at, strong || isKnownFirst(word, false) || lowerName);
@@ -183,7 +183,7 @@ function cued(text: string): NameDetection[] {
       if (!first) continue;
       // "my sons braces", "my husband is away": an everyday word where the name would be.
       const lowerFirst = first.text.toLowerCase();
-      if (first.text === lowerFirst && ENGLISH_WORDS.has(lowerFirst) && !FIRST_NAMES.has(lowerFirst) && !NAME_WORDS.has(lowerFirst)) continue;
+      if (first.text === lowerFirst && ENGLISH_WORDS.has(lowerFirst) && !FIRST_NAMES.has(lowerFirst) && (!NAME_WORDS.has(lowerFirst) || COMMON_WORDS.has(lowerFirst))) continue;
       const capitalised = tokens.every((t) => /^[A-Z]/.test(t.text) || PARTICLES.has(t.text.toLowerCase()));
       let accept: boolean;
       if (strong) accept = capitalised || tokens.length <= 2;
