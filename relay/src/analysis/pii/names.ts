@@ -374,7 +374,9 @@ export function detectRepeats(text: string, known: Iterable<string>): NameDetect
   const out: NameDetection[] = [];
   for (const name of known) {
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
-    for (const match of text.matchAll(new RegExp(`(?<![A-Za-z'’])${escaped}(?![A-Za-z'’])`, 'gi'))) {
+    // "Mark" found once is not every "mark" in the call: a name that is also a word repeats only capitalised.
+    const flags = ENGLISH_WORDS.has(name.toLowerCase()) ? 'g' : 'gi';
+    for (const match of text.matchAll(new RegExp(`(?<![A-Za-z'’])${escaped}(?![A-Za-z'’])`, flags))) {
       // "Carl Hughes from Hughes Dental": the second Hughes names the business.
       if (businessFollows(text, match.index + match[0].length)) continue;
       // Lowest score: where a cue found the same span, the cue says more about whose name it is.
