@@ -307,6 +307,16 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
 /** What follows a person, not a place or a thing: "Annika from your billing team", "Sasha said". */
 const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|and (?:i|me)\b|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
 
+/** What only a person has: "Ellie's cleaning", "Jaylen's mom" (not "Lowe's" or "Bella's shots"). */
+const PERSONAL_AFTER = /^\s+(?:mom|mother|dad|father|wife|husband|son|daughter|brother|sister|parents?|teacher|appointment|cleaning|checkup|check-up|session|class|prescription|surgery|physical|exam|chart|file|lesson|tutoring|school|therapy)\b/i;
+
+/** A given name or a word in no list, in the possessive, before something only a person has. */
+function ownerOf(text: string, start: number, word: string): NameDetection | null {
+  const stem = word.match(/^(.+)['’]s$/)?.[1];
+  if (!stem || !(isKnownFirst(stem, false) || isNameLike(stem)) || !PERSONAL_AFTER.test(text.slice(start + word.length))) return null;
+  return make([{ start, end: start + stem.length, text: stem }], 'other', 0.75);
+}
+
 /**
  * Names with no cue: a known given name and a capitalised surname after it ("Marjorie Tate"),
  * or two words in a row that can only be names ("Deshawn Okafor").
@@ -318,6 +328,11 @@ function plain(text: string): NameDetection[] {
   let judged = 0;
   for (const match of text.matchAll(new RegExp(String.raw`\b${WORD}\b`, 'g'))) {
     if (match.index < judged) continue;
+    const owner = ownerOf(text, match.index, match[0]);
+    if (owner) {
+      out.push(owner);
+      continue;
+    }
     const known = isKnownFirst(match[0], false);
     if (!known && !isNameLike(match[0]) && !isKnownFirst(match[0], true)) continue;
     const tokens = firstWords(readTokens(text, match.index, false), 2);
