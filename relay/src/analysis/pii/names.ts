@@ -8,7 +8,7 @@ import { AMBIGUOUS_FIRST_NAMES, BUSINESS_WORDS, COMMON_WORDS, ENGLISH_WORDS, FIR
 /**
  * self: the speaker introduces themself; other: a third person is named; vocative: the
  * speaker addresses the listener by name; title: "Mr. Patel"; spelled: letters read out;
- * answer: the reply to "what's your name?"; plain: a known first name with no cue; repeat:
+ * answer: the reply to "what's your name?"; plain: a name known from the name lists, with no cue; repeat:
  * another mention of a name already found.
  */
 export type NameCue = 'self' | 'other' | 'vocative' | 'title' | 'spelled' | 'answer' | 'plain' | 'repeat';
@@ -31,7 +31,10 @@ const WORDS = new RegExp(String.raw`(?<![A-Za-z'’])${TOKEN_TEXT}`, 'g');
 /** "Am I speaking with Howard?": whoever is asked for, named in full or not. */
 const ASKS_FOR = /\b(?:am i speaking (?:with|to)|is this|may i speak (?:with|to)|can i speak (?:with|to)|is that)\s*$/i;
 
-/** Cue phrases, ending just before the name. Strong cues accept lower-case names (ASR output). */
+/**
+ * Cue phrases, ending just before the name. Strong cues accept lower-case names (ASR output);
+ * after a `person` cue a single word that can only be a name is taken even if no given name.
+ */
 const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean }[] = [
   { pattern: /\b(?:my (?:full |first |last |sur|legal |maiden |middle )?name(?:'s| is)|(?:first|last|full|sur|legal|maiden|middle) ?name(?:'s| is|:)?|and mine is|mine's|the name(?:'s| is| will be)|name's|names is|under the name(?: of)?|it's under|goes by|you can call me|just call me|call me)\s*$/i, cue: 'self', strong: true },
   { pattern: ASKS_FOR, cue: 'other', strong: false },
@@ -39,7 +42,7 @@ const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean }
   { pattern: /\b(?:someone|somebody|a (?:guy|man|woman|lady|girl|gentleman|person|tech|technician|nurse|doctor|rep)|guy|lady) (?:named|called|by the name of)\s*$/i, cue: 'other', strong: true },
   { pattern: /\b(?:this is|it's|its|it is|i'm|im|i am|you're speaking (?:with|to)|you've reached|speaking with|here's|tell (?:him|her|them)(?: that)?)\s*$/i, cue: 'self', strong: false },
   { pattern: /\b(?:my|our|his|her|their) (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|aunt|uncle|nephew|niece|cousin|child|kid|kids|children|sons|daughters|stepson|stepdaughter|fianc[eé]e?|roommate|caregiver|manager|tenant|landlord|assistant|accountant|attorney|lawyer)(?:-in-law)?(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
-  // Before these a capitalised word that can only be a name is one: "under Castellanos", "ask for Okonkwo".
+  // "under Castellanos", "ask for Okonkwo".
   { pattern: /\b(?:ask(?:ing)? for|(?:speak|spoke|speaking|talk|talked|talking|met|worked|dealt|deal|dealing) (?:to|with)|looking for|trying to reach|with doctor|with dr\.?|for|with|under|tell|and|or|see|saw|told|named)\s*$/i, cue: 'other', strong: false, person: true },
   { pattern: /\b(?:from|to|let|sent|called)\s*$/i, cue: 'other', strong: false },
   { pattern: /\b(?:thanks|thank you|hi|hello|hey|okay|ok|great|perfect|sure|alright|got it|welcome|bye|goodbye|sorry|yes|no|oh|morning|afternoon|evening)[,!.]?\s*$/i, cue: 'vocative', strong: false, person: true },
@@ -47,7 +50,7 @@ const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean }
 const TITLE = /\b(mr|mrs|ms|miss|dr|doctor|mister|missus)\.?\s+$/i;
 const HONORIFICS: Record<string, string> = { mr: 'Mr.', mister: 'Mr.', mrs: 'Mrs.', missus: 'Mrs.', ms: 'Ms.', miss: 'Miss', dr: 'Dr.', doctor: 'Dr.' };
 /** Ranks and offices said before a surname, capitalised as a title: "Officer Grady", "Coach Ramos". */
-const RANK = /\b(Officer|Detective|Sergeant|Sgt\.?|Lieutenant|Lt\.?|Deputy|Trooper|Nurse(?: Practitioner)?|Physician Assistant|Coach|Pastor|Reverend|Rev\.?|Judge|Professor|Captain|Capt\.?)\s+$/;
+const RANK = /\b(?:Officer|Detective|Sergeant|Sgt\.?|Lieutenant|Lt\.?|Deputy|Trooper|Nurse(?: Practitioner)?|Physician Assistant|Coach|Pastor|Reverend|Rev\.?|Judge|Professor|Captain|Capt\.?)\s+$/;
 /** The same in a lower-case transcript, where only a word in no dictionary after it is taken: "officer reyes". */
 const RANK_ANY_CASE = new RegExp(RANK.source, 'i');
 
