@@ -170,11 +170,12 @@ function cued(text: string): NameDetection[] {
       }
       continue;
     }
+    const turnStart = text.slice(0, at).split(/\s+/).filter(Boolean).length <= 4;
     for (const { pattern, cue, strong, person } of CUES) {
       if (!pattern.test(before)) continue;
-      // Speech-to-text without casing: "it's tomasz" is a name by the word alone.
-      const turnStart = text.slice(0, at).split(/\s+/).filter(Boolean).length <= 4;
-      // An ambiguous given name is one when a surname or "from ..." follows: "this is mark stevens", "it's will from the garage".
+      // Speech-to-text without casing: the word alone says whether it is a name ("it's tomasz",
+      // "thanks fatou"); an ambiguous given name is one when a surname or "from ..." follows
+      // ("this is mark stevens", "it's will from the garage").
       const lowerName =
         lowerCase &&
         ((cue === 'vocative' && isNameLike(word)) ||
