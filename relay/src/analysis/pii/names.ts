@@ -35,15 +35,17 @@ const ASKS_FOR = /\b(?:am i speaking (?:with|to)|is this|may i speak (?:with|to)
  * Cue phrases, ending just before the name. Strong cues accept lower-case names (ASR output);
  * after a `person` cue a single word that can only be a name is taken even if no given name.
  */
-const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean }[] = [
+const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean; surely?: boolean }[] = [
   { pattern: /\b(?:my (?:full |first |last |sur|legal |maiden |middle )?name(?:'s| is)|(?:first|last|full|sur|legal|maiden|middle) ?name(?:'s| is|:)?|and mine is|mine's|the name(?:'s| is| will be)|name's|names is|under the name(?: of)?|it's under|goes by|you can call me|just call me|call me)\s*$/i, cue: 'self', strong: true },
   { pattern: ASKS_FOR, cue: 'other', strong: false },
   { pattern: /\b(?:(?:his|her|their|whose) (?:full |first |last |legal )?name(?:'s| is)|(?:father|mother|parent|dad|mom|guardian|grandmother|grandfather|grandma|grandpa) of)\s*$/i, cue: 'other', strong: true },
   { pattern: /\b(?:someone|somebody|a (?:guy|man|woman|lady|girl|gentleman|person|tech|technician|nurse|doctor|rep)|guy|lady) (?:named|called|by the name of)\s*$/i, cue: 'other', strong: true },
   { pattern: /\b(?:this is|it's|its|it is|i'm|im|i am|you're speaking (?:with|to)|you've reached|speaking with|here's|tell (?:him|her|them)(?: that)?)\s*$/i, cue: 'self', strong: false },
   { pattern: /\b(?:my|our|his|her|their) (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|aunt|uncle|nephew|niece|cousin|child|kid|kids|children|sons|daughters|stepson|stepdaughter|fianc[eé]e?|roommate|caregiver|manager|tenant|landlord|assistant|accountant|attorney|lawyer)(?:-in-law)?(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
-  // "under Castellanos", "ask for Okonkwo".
-  { pattern: /\b(?:ask(?:ing)? for|(?:speak|spoke|speaking|talk|talked|talking|met|worked|dealt|deal|dealing) (?:to|with)|looking for|trying to reach|with doctor|with dr\.?|for|with|under|tell|and|or|see|saw|told|named)\s*$/i, cue: 'other', strong: false, person: true },
+  // Whoever one speaks with or asks for is a person, even "Grant" or a name in no list.
+  { pattern: /\b(?:ask(?:ing)? for|(?:speak|spoke|speaking|talk|talked|talking|met|worked|dealt|deal|dealing) (?:to|with)|looking for|trying to reach)\s*$/i, cue: 'other', strong: false, person: true, surely: true },
+  // "under Castellanos", "with Okonkwo".
+  { pattern: /\b(?:with doctor|with dr\.?|for|with|under|tell|and|or|see|saw|told|named)\s*$/i, cue: 'other', strong: false, person: true },
   { pattern: /\b(?:from|to|let|sent|called)\s*$/i, cue: 'other', strong: false },
   { pattern: /\b(?:thanks|thank you|hi|hello|hey|okay|ok|great|perfect|sure|alright|got it|welcome|bye|goodbye|sorry|yes|no|oh|morning|afternoon|evening)[,!.]?\s*$/i, cue: 'vocative', strong: false, person: true },
 ];
@@ -171,7 +173,7 @@ function cued(text: string): NameDetection[] {
       continue;
     }
     const turnStart = text.slice(0, at).split(/\s+/).filter(Boolean).length <= 4;
-    for (const { pattern, cue, strong, person } of CUES) {
+    for (const { pattern, cue, strong, person, surely } of CUES) {
       if (!pattern.test(before)) continue;
       // Speech-to-text without casing: the word alone says whether it is a name ("it's tomasz",
       // "thanks fatou"); an ambiguous given name is one when a surname or "from ..." follows
@@ -194,7 +196,7 @@ function cued(text: string): NameDetection[] {
       else if (cue === 'self') accept = capitalised && (isKnownFirst(first.text, true) || isNameOnly(first.text) || tokens.length >= 2 || turnStart);
       else if (ASKS_FOR.test(before)) accept = capitalised && /^\s*[?,]/.test(text.slice(tokens[tokens.length - 1]!.end));
       // "Hi, Victor Lindqvist." greets with a full name; a lone word needs to be a known first name.
-      else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2) || (cue === 'vocative' && tokens.length >= 2) || (!!person && (cue === 'vocative' ? isNameLike(first.text) : isNameOnly(first.text))));
+      else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2 || !!surely) || (!!surely && isNameLike(first.text)) || (cue === 'vocative' && tokens.length >= 2) || (!!person && (cue === 'vocative' ? isNameLike(first.text) : isNameOnly(first.text))));
       if (!strong && !capitalised && (isKnownFirst(first.text, false) || lowerName)) accept = true;
       if (!accept || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
       // A vocative is a single name followed by a pause or the end: "Thanks, Maria."
@@ -309,7 +311,7 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
 }
 
 /** What follows a person, not a place or a thing: "Annika from your billing team", "Sasha said", "Is Pilar available?". */
-const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|and (?:i|me)\b|(?:available|around|working|in today)\b|there\?|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
+const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|and (?:I|i|me)\b|(?:available|around|working|in today)\b|there\?|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
 
 /** What only a person has: "Ellie's cleaning", "Jaylen's mom" (not "Lowe's" or "Bella's shots"). */
 const PERSONAL_AFTER = /^\s+(?:mom|mother|dad|father|wife|husband|son|daughter|brother|sister|parents?|teacher|appointment|cleaning|checkup|check-up|session|class|prescription|surgery|physical|exam|chart|file|lesson|tutoring|school|therapy)\b/i;
@@ -351,7 +353,9 @@ function plain(text: string): NameDetection[] {
     // Two names in a row, one of them perhaps in no list or an everyday word: "Xiomara Delgado-Ruiz", "Mark Stevens".
     const [a, b] = tokens.map((t) => t.text);
     const pair = b !== undefined && ((isNameOnly(a!) && isNameLike(b)) || ((isNameLike(a!) || isKnownFirst(a!, true)) && isNameOnly(b)));
-    if (known || pair || (tokens.length === 1 && isNameOnly(a!) && PERSON_FOLLOWS.test(text.slice(judged)))) {
+    // "Rhiannon and I": whoever comes with "I" is a person, whatever the lists say.
+    const follows = tokens.length === 1 && ((isNameOnly(a!) && PERSON_FOLLOWS.test(text.slice(judged))) || (isNameLike(a!) && /^\s+and (?:I|i|me)\b/.test(text.slice(judged))));
+    if (known || pair || follows) {
       out.push(make(tokens, 'plain', 0.75));
     }
   }
