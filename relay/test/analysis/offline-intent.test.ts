@@ -2,10 +2,10 @@
 // the word model has to carry them, and outcomes have to follow what was actually offered.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { intentPosterior, loadIntentModel } from '../../src/analysis/offline/bayes.ts';
+import { intentWords, loadDispositionModel, loadIntentModel, posterior } from '../../src/analysis/offline/bayes.ts';
 import { classifyDisposition, classifyIntent } from '../../src/analysis/offline/classify.ts';
 import type { Direction, Turn } from '../../src/calls/model.ts';
-import { Intent } from '../../src/taxonomy.ts';
+import { Disposition, Intent } from '../../src/taxonomy.ts';
 
 const call = (lines: string): Turn[] =>
   lines
@@ -14,13 +14,13 @@ const call = (lines: string): Turn[] =>
     .map((line) => ({ speaker: line.startsWith('A:') ? 'agent' : 'caller', text: line.slice(2).trim(), startMs: null }));
 
 describe('offline intent and outcome', () => {
-  it('has a word model that knows every intent and gives a probability for each', () => {
-    const model = loadIntentModel();
-    assert.deepEqual([...model.intents].sort(), [...Intent.options].sort());
-    const posterior = intentPosterior(model, call('C: hi my card got charged twice for the same visit'), 'inbound');
-    const total = [...posterior.values()].reduce((a, b) => a + b, 0);
+  it('has word models that know every intent and outcome and give a probability for each', () => {
+    assert.deepEqual([...loadIntentModel().labels].sort(), [...Intent.options].sort());
+    assert.deepEqual([...loadDispositionModel().labels].sort(), [...Disposition.options].sort());
+    const p = posterior(loadIntentModel(), intentWords(call('C: hi my card got charged twice for the same visit'), 'inbound'));
+    const total = [...p.values()].reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(total - 1) < 1e-9);
-    assert.equal([...posterior].sort((a, b) => b[1] - a[1])[0]![0], 'billing_question');
+    assert.equal([...p].sort((a, b) => b[1] - a[1])[0]![0], 'billing_question');
   });
 
   it('reads the need from the words when no cue names it', () => {
@@ -34,7 +34,7 @@ A: I'll have the dock manager check on it and call you back within the hour.`);
 
   const outcome = (lines: string, direction: Direction = 'inbound') => {
     const turns = call(lines);
-    return classifyDisposition(turns, classifyIntent(turns, null, direction), null).value;
+    return classifyDisposition(turns, classifyIntent(turns, null, direction), null, direction).value;
   };
 
   it('hears "no, we\'re good" as turning down an offer only when something was offered', () => {

@@ -4,7 +4,7 @@
 // set for Friday" or "let me transfer you".
 import type { Direction, Turn } from '../../calls/model.ts';
 import { Disposition, Intent } from '../../taxonomy.ts';
-import { intentPosterior, loadIntentModel, type IntentModel } from './bayes.ts';
+import { intentWords, loadDispositionModel, loadIntentModel, outcomeWords, posterior, type WordModel } from './bayes.ts';
 import { BOOKED_ALREADY, DISPOSITION_CUES, INTENT_CUES, negated, type Cue, type OutcomeCue } from './cues.ts';
 import { sentenceAround } from './sentences.ts';
 
@@ -44,9 +44,11 @@ function confidenceFrom(scores: number[], floor: number): number {
  * cues decide between the intents the model is unsure about.
  */
 const MODEL_WEIGHT = 8;
-let trained: IntentModel | undefined;
-/** Read on first use, so the training script can run while the file is being replaced. */
-const trainedModel = () => (trained ??= loadIntentModel());
+let trainedIntent: WordModel | undefined;
+let trainedDisposition: WordModel | undefined;
+// Read on first use, so the training script can run while the files are being replaced.
+const intentModel = () => (trainedIntent ??= loadIntentModel());
+const dispositionModel = () => (trainedDisposition ??= loadDispositionModel());
 
 /** Intents the agent can tell as well as the caller: a robocall's pitch, a wrong number. */
 const AGENT_KNOWS = new Set<Intent>(['spam', 'wrong_number']);
@@ -56,7 +58,7 @@ const AGENT_KNOWS = new Set<Intent>(['spam', 'wrong_number']);
  * outbound call the agent states the purpose, so its words count as much as the other party's.
  * `model` is the word model to weigh in, null for cues alone.
  */
-export function classifyIntent(turns: Turn[], extra: string | null, direction: Direction = 'inbound', model: IntentModel | null = trainedModel()): Scored<Intent> {
+export function classifyIntent(turns: Turn[], extra: string | null, direction: Direction = 'inbound', model: WordModel | null = intentModel()): Scored<Intent> {
   const scores = new Map<Intent, number>(Intent.options.map((i) => [i, 0]));
   const evidence = new Map<Intent, { turn: number; sentence: string }>();
   const seen = { caller: 0, agent: 0 };
@@ -82,7 +84,7 @@ export function classifyIntent(turns: Turn[], extra: string | null, direction: D
     // below a dozen words from the other party its say shrinks with them.
     const said = turns.filter((t) => t.speaker === 'caller' || direction === 'outbound').reduce((n, t) => n + t.text.split(/\s+/).filter(Boolean).length, 0);
     const weight = MODEL_WEIGHT * Math.min(1, said / 12);
-    if (weight > 0) for (const [intent, p] of intentPosterior(model, turns, direction)) scores.set(intent, scores.get(intent)! + weight * p);
+    if (weight > 0) for (const [intent, p] of posterior<Intent>(model, intentWords(turns, direction))) scores.set(intent, scores.get(intent)! + weight * p);
   }
   // A booking cue inside a call about moving or cancelling one is part of that request, and so
   // is asking for a free slot right after mentioning the appointment one already has.
@@ -123,7 +125,21 @@ function outcomeHits(turns: Turn[]): { scores: Map<Disposition, number>; evidenc
   return { scores, evidence };
 }
 
-export function classifyDisposition(turns: Turn[], intent: Scored<Intent>, extra: string | null): Scored<Disposition> {
+/**
+ * What the outcome model's probability is worth in cue points: like the intent model, it was
+ * right more often than the cues on calls neither was written from (relay/eval/README.md), and
+ * an outcome cue near the end of a call scores 2 to 4.
+ */
+const OUTCOME_MODEL_WEIGHT = 6;
+
+/** `model` is the word model of outcomes to weigh in, null for cues alone. */
+export function classifyDisposition(
+  turns: Turn[],
+  intent: Scored<Intent>,
+  extra: string | null,
+  direction: Direction = 'inbound',
+  model: WordModel | null = dispositionModel(),
+): Scored<Disposition> {
   const { scores, evidence } = outcomeHits(turns);
   if (extra) {
     const vendor = outcomeHits([{ speaker: 'agent', text: extra, startMs: null }]);
@@ -144,6 +160,7 @@ export function classifyDisposition(turns: Turn[], intent: Scored<Intent>, extra
   const greeting = turns[0] ? outcomeHits([turns[0]]).scores.get('voicemail')! : 0;
   if ((greeting > 0 || scores.get('voicemail')! >= 3) && agentTurns <= 2) return pick('voicemail', 0.6);
   scores.set('voicemail', agentTurns <= 2 ? scores.get('voicemail')! : 0);
+  if (model) for (const [d, p] of posterior<Disposition>(model, outcomeWords(turns, direction))) scores.set(d, scores.get(d)! + OUTCOME_MODEL_WEIGHT * p);
   // Moving an appointment books a new one; only cancelling it is a resolved request.
   if (intent.value === 'reschedule_appointment' && scores.get('appointment_booked')! > 0) {
     const said = turns.map((t) => t.text.toLowerCase()).join(' ');
