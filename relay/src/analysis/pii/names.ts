@@ -17,16 +17,17 @@ export type NameDetection = Detection & { type: 'name'; cue: NameCue };
 /** The other speaker asking for a name: the answer that follows is one, even without a cue. */
 export const ASKS_NAME = /\b(your name|the name|name and|who (am i|i'm) speaking|who'?s calling|who is calling|may i (ask|have|get) who|name please|name for (the|this)|and you are|spell (it|that|your)|last name|first name|name on the|address it to|who should i)\b/i;
 
-/** One capitalised name word: Maria, O'Brien, McDonald, DeShawn, Ellis-Ward. */
-const WORD = String.raw`(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:['’][a-z]+)?(?:-[A-Z][a-z]+)?`;
+/** One capitalised name word: Maria, O'Brien, McDonald, DeShawn, Ellis-Ward, Sebastián. Patterns using it need the u flag. */
+const WORD = String.raw`(?:Mc|Mac|O['’])?\p{Lu}\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:['’]\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)?`;
 
 const FILLER = /^(?:\s|,|\b(?:um+|uh+|er|erm|ah|like)\b)*/i;
 const FILLER_WORD = /^(?:um+|uh+|er|erm|ah|like)$/;
 const PARTICLES = new Set(['de', 'del', 'der', 'den', 'la', 'van', 'von', 'da', 'di', 'du', 'dos', 'le', 'bin', 'al', 'st']);
-const TOKEN_TEXT = String.raw`[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)?`;
-const TOKEN = new RegExp(`^${TOKEN_TEXT}`);
+const TOKEN_TEXT = String.raw`\p{L}[\p{L}'’]*(?:-\p{L}[\p{L}'’]*)?`;
+const TOKEN = new RegExp(`^${TOKEN_TEXT}`, 'u');
 /** Every word of a text, for the cue search. */
-const WORDS = new RegExp(String.raw`(?<![A-Za-z'’])${TOKEN_TEXT}`, 'g');
+const WORDS = new RegExp(String.raw`(?<![\p{L}'’])${TOKEN_TEXT}`, 'gu');
+const CAPITALISED = /^\p{Lu}/u;
 
 /** "Am I speaking with Howard?": whoever is asked for, named in full or not. */
 const ASKS_FOR = /\b(?:am i speaking (?:with|to)|is this|may i speak (?:with|to)|can i speak (?:with|to)|is that)\s*$/i;
@@ -66,10 +67,10 @@ function readTokens(text: string, from: number, allowLower: boolean): Token[] {
     if (!match) break;
     const word = match[0];
     const lower = word.toLowerCase();
-    const capitalised = /^[A-Z]/.test(word);
-    if (out.length > 0 && PARTICLES.has(lower) && /^\s+[A-Z]/.test(text.slice(position + word.length))) {
+    const capitalised = CAPITALISED.test(word);
+    if (out.length > 0 && PARTICLES.has(lower) && /^\s+\p{Lu}/u.test(text.slice(position + word.length))) {
       out.push({ start: position, end: position + word.length, text: word });
-    } else if (out.length > 0 && !PARTICLES.has(out[out.length - 1]!.text.toLowerCase()) && ((ENGLISH_WORDS.has(lower) && !NAME_WORDS.has(lower)) || PLACES_AND_BRANDS.has(lower) || PLACE_WORDS.has(lower) || /^[A-Z]{2,}$/.test(word))) {
+    } else if (out.length > 0 && !PARTICLES.has(out[out.length - 1]!.text.toLowerCase()) && ((ENGLISH_WORDS.has(lower) && (!NAME_WORDS.has(lower) || (!capitalised && COMMON_WORDS.has(lower)))) || PLACES_AND_BRANDS.has(lower) || PLACE_WORDS.has(lower) || /^[A-Z]{2,}$/.test(word))) {
       // "Hartwell Remodeling", "Wells Fargo", "Quincy Market", "Roth IRA", "maria booked": an everyday
       // word, a brand, a kind of place or an acronym ends the name ("Van der Berg" does not).
       break;
@@ -101,12 +102,18 @@ function titleCase(words: string[]): string {
   return words.map((w) => (PARTICLES.has(w.toLowerCase()) ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join(' ');
 }
 
+/** A word as the lists hold it: lower-case, accents dropped ("Sebastián" is "sebastian"). */
+function key(word: string): string {
+  const lower = word.toLowerCase();
+  return /^[a-z'’-]*$/.test(lower) ? lower : lower.normalize('NFD').replace(/\p{M}/gu, '');
+}
+
 /**
  * A given name. Unless `allowAmbiguous` (a cue says a name comes), not one that is also an
  * everyday word or a place ("Will", "Hunter", "Austin"); never one of the commonest words.
  */
 function isKnownFirst(word: string, allowAmbiguous: boolean): boolean {
-  const lower = word.toLowerCase();
+  const lower = key(word);
   if (!FIRST_NAMES.has(lower) || NOT_NAMES.has(lower) || (lower.length < 3 && !NAMES_BEFORE_WORDS.has(lower))) return false;
   if (AMBIGUOUS_FIRST_NAMES.has(lower) || (PLACES_AND_BRANDS.has(lower) && !NAMES_BEFORE_WORDS.has(lower))) return allowAmbiguous;
   if (ENGLISH_WORDS.has(lower) && !NAMES_BEFORE_WORDS.has(lower)) return allowAmbiguous && !COMMON_WORDS.has(lower);
@@ -116,14 +123,14 @@ function isKnownFirst(word: string, allowAmbiguous: boolean): boolean {
 /** A word that is a name and not an everyday word, place or brand: "Okafor", "Castellanos", "Delgado-Ruiz", not "Brown" or "Tacoma". */
 function isNameOnly(word: string): boolean {
   if (word.includes('-')) return word.split('-').every(isNameOnly);
-  const lower = word.toLowerCase();
+  const lower = key(word);
   return (NAME_WORDS.has(lower) || FIRST_NAMES.has(lower)) && lower.length >= 3 && !ENGLISH_WORDS.has(lower) && !NOT_NAMES.has(lower) && !PLACES_AND_BRANDS.has(lower) && !BUSINESS_WORDS.has(lower);
 }
 
 /** A name or a word in no list at all ("Odalys"): not an everyday word, place or brand. */
 function isNameLike(word: string): boolean {
-  const lower = word.toLowerCase();
-  return lower.length >= 3 && !/^[A-Z]+$/.test(word) && !/['’](?:s|d|ll|re|ve|m|t)$/.test(lower) && !ENGLISH_WORDS.has(lower) && !NOT_NAMES.has(lower) && !PLACES_AND_BRANDS.has(lower) && !BUSINESS_WORDS.has(lower);
+  const lower = key(word);
+  return lower.length >= 3 && !/^\p{Lu}+$/u.test(word) && !/['’](?:s|d|ll|re|ve|m|t)$/.test(lower) && !ENGLISH_WORDS.has(lower) && !NOT_NAMES.has(lower) && !PLACES_AND_BRANDS.has(lower) && !BUSINESS_WORDS.has(lower);
 }
 
 /** "Hughes Dental", "Hartwell Remodeling", "Jackson Street", "Roth IRA", "Hollis and Park CPAs": the name belongs to a business, a place or a product. */
@@ -190,7 +197,7 @@ function cued(text: string): NameDetection[] {
       // "my sons braces", "my husband is away": an everyday word where the name would be.
       const lowerFirst = first.text.toLowerCase();
       if (first.text === lowerFirst && ENGLISH_WORDS.has(lowerFirst) && !FIRST_NAMES.has(lowerFirst) && (!NAME_WORDS.has(lowerFirst) || COMMON_WORDS.has(lowerFirst))) continue;
-      const capitalised = tokens.every((t) => /^[A-Z]/.test(t.text) || PARTICLES.has(t.text.toLowerCase()));
+      const capitalised = tokens.every((t) => CAPITALISED.test(t.text) || PARTICLES.has(t.text.toLowerCase()));
       let accept: boolean;
       if (strong) accept = capitalised || tokens.length <= 2;
       else if (cue === 'self') accept = capitalised && (isKnownFirst(first.text, true) || isNameOnly(first.text) || tokens.length >= 2 || turnStart);
@@ -211,7 +218,7 @@ function cued(text: string): NameDetection[] {
 /** A name said to the listener at the end of a sentence: "Sorry about that, Carl." */
 function addressed(text: string): NameDetection[] {
   const out: NameDetection[] = [];
-  for (const match of text.matchAll(new RegExp(String.raw`,\s+(${WORD})(\s+${WORD})?\s*[.!?]`, 'g'))) {
+  for (const match of text.matchAll(new RegExp(String.raw`,\s+(${WORD})(\s+${WORD})?\s*[.!?]`, 'gu'))) {
     const first = match[1]!;
     if (NOT_NAMES.has(first.toLowerCase()) || !(isKnownFirst(first, true) || match[2])) continue;
     if (match[2] && NOT_NAMES.has(match[2].trim().toLowerCase())) continue;
@@ -227,8 +234,8 @@ function signOff(text: string): NameDetection[] {
   const out: NameDetection[] = [];
   // Lower-case transcripts: any word in no dictionary ("um hi, bartek here").
   const lowerCase = text === text.toLowerCase();
-  const word = lowerCase ? "[a-z][a-z'’-]+" : WORD;
-  for (const match of text.matchAll(new RegExp(String.raw`(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes|um|uh),?\s+)*(${word})(\s+${word})?\s+(?:here|speaking)\b`, 'g'))) {
+  const word = lowerCase ? String.raw`\p{Ll}[\p{Ll}'’-]+` : WORD;
+  for (const match of text.matchAll(new RegExp(String.raw`(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes|um|uh),?\s+)*(${word})(\s+${word})?\s+(?:here|speaking)\b`, 'gu'))) {
     const name = match[1]! + (match[2] ?? '');
     if (NOT_NAMES.has(match[1]!.toLowerCase()) || (lowerCase && !name.split(/\s+/).every(isNameLike))) continue;
     const start = match.index + match[0].indexOf(match[1]!);
@@ -279,7 +286,7 @@ function answered(text: string): NameDetection[] {
     }
   }
   const first = text.split(/(?<=[.!?])\s/)[0] ?? '';
-  for (const match of first.matchAll(new RegExp(String.raw`(?<![A-Za-z'’-])${WORD}(?:\s+${WORD}){0,2}(?![A-Za-z])`, 'g'))) {
+  for (const match of first.matchAll(new RegExp(String.raw`(?<![\p{L}'’-])${WORD}(?:\s+${WORD}){0,2}(?!\p{L})`, 'gu'))) {
     const words = match[0].split(/\s+/);
     while (words.length && NOT_NAMES.has(words[0]!.toLowerCase())) words.shift();
     while (words.length && NOT_NAMES.has(words[words.length - 1]!.toLowerCase())) words.pop();
@@ -302,7 +309,7 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
   for (const run of found.filter((d) => d.cue === 'spelled')) {
     const first = found.find((d) => d.cue !== 'spelled' && d.end <= run.start && /^[\s,.-]*$/.test(text.slice(d.end, run.start)) && d.normalised.toLowerCase() === run.normalised.toLowerCase());
     const lowerCase = text === text.toLowerCase();
-    const surname = text.slice(run.end).match(new RegExp(String.raw`^[\s,.-]+(${lowerCase ? "[a-z][a-z'’-]+" : WORD})\b`));
+    const surname = text.slice(run.end).match(new RegExp(String.raw`^[\s,.\-]+(${lowerCase ? String.raw`\p{Ll}[\p{Ll}'’\-]+` : WORD})(?!\p{L})`, 'u'));
     if (!first || !surname || NOT_NAMES.has(surname[1]!.toLowerCase()) || (lowerCase && !isNameLike(surname[1]!))) continue;
     const end = run.end + surname[0].length;
     out.push({ type: 'name', start: first.start, end, normalised: `${first.normalised} ${surname[1]}`, score: 0.85, cue: first.cue });
@@ -332,7 +339,7 @@ function plain(text: string): NameDetection[] {
   const out: NameDetection[] = [];
   // The end of a run of capitalised words already judged, so "Morgan Stanley" is not tried again as "Stanley".
   let judged = 0;
-  for (const match of text.matchAll(new RegExp(String.raw`\b${WORD}\b`, 'g'))) {
+  for (const match of text.matchAll(new RegExp(String.raw`(?<![\p{L}'’])${WORD}(?!\p{L})`, 'gu'))) {
     if (match.index < judged) continue;
     const owner = ownerOf(text, match.index, match[0]);
     if (owner) {
@@ -369,7 +376,7 @@ function plain(text: string): NameDetection[] {
  */
 function plainLowerCase(text: string): NameDetection[] {
   const out: NameDetection[] = [];
-  const tokens = [...text.matchAll(/[a-z][a-z'’]*(?:-[a-z]+)?/g)].map((m) => ({ start: m.index, end: m.index + m[0].length, text: m[0] }));
+  const tokens = [...text.matchAll(/\p{Ll}[\p{Ll}'’]*(?:-\p{Ll}+)?/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length, text: m[0] }));
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const next = tokens[i + 1];
@@ -399,7 +406,7 @@ export function detectRepeats(text: string, known: Iterable<string>): NameDetect
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
     // "Mark" found once is not every "mark" in the call: a name that is also a word repeats only capitalised.
     const flags = ENGLISH_WORDS.has(name.toLowerCase()) ? 'g' : 'gi';
-    for (const match of text.matchAll(new RegExp(`(?<![A-Za-z'’])${escaped}(?![A-Za-z'’])`, flags))) {
+    for (const match of text.matchAll(new RegExp(`(?<![\\p{L}'’])${escaped}(?![\\p{L}'’])`, `${flags}u`))) {
       // "Carl Hughes from Hughes Dental": the second Hughes names the business.
       if (businessFollows(text, match.index + match[0].length)) continue;
       // Lowest score: where a cue found the same span, the cue says more about whose name it is.
