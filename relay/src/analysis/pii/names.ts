@@ -41,6 +41,8 @@ const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean; 
   { pattern: ASKS_FOR, cue: 'other', strong: false },
   { pattern: /\b(?:(?:his|her|their|whose) (?:full |first |last |legal )?name(?:'s| is)|(?:father|mother|parent|dad|mom|guardian|grandmother|grandfather|grandma|grandpa) of)\s*$/i, cue: 'other', strong: true },
   { pattern: /\b(?:someone|somebody|a (?:guy|man|woman|lady|girl|gentleman|person|tech|technician|nurse|doctor|rep)|guy|lady) (?:named|called|by the name of)\s*$/i, cue: 'other', strong: true },
+  // "the tech, Abdirahman I think,": a role, then the person's name.
+  { pattern: /\b(?:the|your|our|my|his|her) (?:tech|technician|nurse|doctor|agent|rep|representative|driver|installer|inspector|adjuster|receptionist|caseworker|teacher|contractor|plumber|electrician|stylist|groomer|trainer|therapist|dentist|hygienist|realtor|broker|guy|lady),\s*$/i, cue: 'other', strong: true },
   { pattern: /\b(?:this is|it's|its|it is|i'm|im|i am|you're speaking (?:with|to)|you've reached|speaking with|here's|tell (?:him|her|them)(?: that)?)\s*$/i, cue: 'self', strong: false },
   { pattern: /\b(?:my|our|his|her|their) (?:wife|husband|son|daughter|mother|mom|mum|father|dad|brother|sister|partner|boss|friend|colleague|coworker|neighbou?r|grandmother|grandfather|grandma|grandpa|grandson|granddaughter|aunt|uncle|nephew|niece|cousin|child|kid|kids|children|sons|daughters|stepson|stepdaughter|fianc[eé]e?|roommate|caregiver|manager|tenant|landlord|assistant|accountant|attorney|lawyer)(?:-in-law)?(?:'s name is|,? whose name is| is| named| called|,)?\s*$/i, cue: 'other', strong: true },
   // Whoever one speaks with or asks for is a person, even "Grant" or a name in no list.
@@ -138,7 +140,7 @@ function businessFollows(text: string, end: number): boolean {
   const next = text.slice(end).match(/^\s+(?:(?:and|&)\s+[A-Z][a-z]+\s+)?([A-Za-z]+)(?:\s+([A-Za-z]+))?/);
   if (!next) return false;
   const word = next[1]!;
-  if (/^[A-Z]/.test(word) && ((ENGLISH_WORDS.has(word.toLowerCase()) && !NAME_WORDS.has(word.toLowerCase())) || PLACE_WORDS.has(word.toLowerCase()) || /^[A-Z]+$/.test(word))) return true;
+  if (/^[A-Z]/.test(word) && word !== 'I' && ((ENGLISH_WORDS.has(word.toLowerCase()) && !NAME_WORDS.has(word.toLowerCase())) || PLACE_WORDS.has(word.toLowerCase()) || /^[A-Z]+$/.test(word))) return true;
   // "Hughes Family Dental", but not "Kowalczyk in accounting".
   return [word, /^[A-Z]/.test(word) ? next[2] : undefined].some((w) => w !== undefined && BUSINESS_WORDS.has(w.toLowerCase()));
 }
@@ -318,10 +320,10 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
 }
 
 /** What follows a person, not a place or a thing: "Annika from your billing team", "Sasha said", "Is Pilar available?". */
-const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|and (?:I|i|me)\b|(?:available|around|working|in today)\b|there\?|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
+const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|and (?:I|i|me)\b|(?:available|around|working|in today)\b|there\?|at the (?:front )?desk|in (?:billing|accounting|scheduling|sales|hr|dispatch|the office)\b|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
 
 /** What only a person has: "Ellie's cleaning", "Jaylen's mom" (not "Lowe's" or "Bella's shots"). */
-const PERSONAL_AFTER = /^\s+(?:mom|mother|dad|father|wife|husband|son|daughter|brother|sister|parents?|teacher|appointment|cleaning|checkup|check-up|session|class|prescription|surgery|physical|exam|chart|file|lesson|tutoring|school|therapy)\b/i;
+const PERSONAL_AFTER = /^\s+(?:mom|mother|dad|father|wife|husband|son|daughter|brother|sister|parents?|teacher|appointment|cleaning|checkup|check-up|session|class|prescription|surgery|physical|exam|chart|file|lesson|tutoring|school|therapy|voicemail|extension|cell|desk)\b/i;
 
 /** A given name or a word in no list, in the possessive, before something only a person has. */
 function ownerOf(text: string, start: number, word: string): NameDetection | null {
