@@ -1,6 +1,7 @@
-// The analyser that needs no key and no network: rules over the redacted transcript. It is
-// what the relay runs out of the box and what it falls back to when a model keeps failing, so
-// it has to produce insights a rep can use: who called, why, how it ended, what to do next.
+// The analyser that needs no key and no network: rules and small trained word models over the
+// redacted transcript. It is what the relay runs out of the box and what it falls back to when
+// a model keeps failing, so it has to produce insights a rep can use: who called, why, how it
+// ended, what to do next.
 // Its confidences are capped (OFFLINE_CAP) and every result says source 'offline'.
 import type { Turn } from '../calls/model.ts';
 import type { Metrics } from '../metrics.ts';

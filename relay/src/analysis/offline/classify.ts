@@ -1,7 +1,7 @@
-// Intent and disposition from the whole conversation, by weighted cue phrases. Intent leans on
-// what the caller says first (why they called); disposition leans on the end of the call
-// (how it ended), and both speakers count, because the agent is the one who says "you're all
-// set for Friday" or "let me transfer you".
+// Intent and disposition from the whole conversation, by word models trained on labelled calls
+// (bayes.ts) and weighted cue phrases. Intent leans on what the caller says first (why they
+// called); disposition leans on the end of the call (how it ended), and both speakers count,
+// because the agent is the one who says "you're all set for Friday" or "let me transfer you".
 import type { Direction, Turn } from '../../calls/model.ts';
 import { Disposition, Intent } from '../../taxonomy.ts';
 import { intentWords, loadDispositionModel, loadIntentModel, outcomeWords, posterior, type WordModel } from './bayes.ts';
