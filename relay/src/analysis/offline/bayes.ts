@@ -24,7 +24,7 @@ export type WordModel = z.infer<typeof WordModel>;
 type Spoken = Pick<Turn, 'speaker' | 'text'>;
 
 /** Words and adjacent word pairs, lower-case, without digits or punctuation. */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   const w = text
     .toLowerCase()
     .replace(/[^a-z' ]+/g, ' ')
