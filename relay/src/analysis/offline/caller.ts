@@ -9,6 +9,10 @@ import { OFFLINE_CAP } from './classify.ts';
 export type Caller = { name: string | null; nameConfidence: number; email: string | null; phones: string[] };
 
 
+const ASKS_OTHER_NAME = /\b(your (son|daughter|child|kid|wife|husband|mother|mom|father|dad|partner|pet|dog|cat)['’]s name|(his|her|their|the child['’]s) (first |last |full )?name)\b/i;
+
+const TITLE = /^(mr|mrs|ms|miss|dr)\.?(\s|$)/i;
+
 const CONFIRMS = /^\s*(speaking|yes|yeah|yep|that's me|this is (she|he)|it is|you got (her|him|it))\b/i;
 
 /**
@@ -29,14 +33,20 @@ export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Cal
     const turn = turns[entity.turn]!;
     // "Dave? It's me": a name asked or called out to is the listener's, not the speaker's.
     if (/^\s*\?/.test(turn.text.slice(entity.end)) && entity.cue !== 'other') continue;
+    // "There's no Ortega here": the person asked for, not the one who answered.
+    if (/\b(no|not)\s+((mr|mrs|ms|dr)\.?\s+)?$/i.test(turn.text.slice(0, entity.start))) continue;
     const previous = turns[entity.turn - 1];
-    const answersQuestion = turn.speaker === 'caller' && previous?.speaker === 'agent' && ASKS_NAME.test(previous.text);
+    // "What's your son's name?" "Arjun Mehta.": the answer names someone else.
+    const asksOther = previous?.speaker === 'agent' && ASKS_OTHER_NAME.test(previous.text);
+    const answersQuestion = turn.speaker === 'caller' && previous?.speaker === 'agent' && ASKS_NAME.test(previous.text) && !asksOther;
     let score = 0;
     if (turn.speaker === 'caller') {
       if (entity.cue === 'self') score = entity.normalised.includes(' ') ? 0.7 : 0.6;
+      // "It should be under Harold Fenwick, that's me", "I am his father, Sanjay Mehta".
+      else if (entity.cue === 'other' && (/^[,.]?\s*(that's|that is|it's) me\b/i.test(turn.text.slice(entity.end)) || /\b(i am|i'm) (his|her|their) [a-z-]+,?\s*$/i.test(turn.text.slice(0, entity.start)))) score = 0.65;
       else if (entity.cue === 'spelled') score = 0.6;
-      else if (entity.cue === 'answer') score = entity.normalised.includes(' ') ? 0.65 : 0.55;
-      else if (selfIntroduced(turn.text, entity.start, entity.end)) score = 0.6;
+      else if (entity.cue === 'answer' && !asksOther) score = entity.normalised.includes(' ') ? 0.65 : 0.55;
+      else if (!asksOther && selfIntroduced(turn.text, entity.start, entity.end)) score = 0.6;
       else if (answersQuestion && entity.cue !== 'other') score = 0.6;
       else if (entity.cue === 'plain') score = 0.3;
     } else if (entity.cue === 'other' && CONFIRMS.test(turns[entity.turn + 1]?.text ?? '') && turns[entity.turn + 1]?.speaker === 'caller' && /\b(speak (with|to)|is this|am i speaking|talking (with|to))\b/i.test(turn.text)) {
@@ -64,12 +74,23 @@ export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Cal
     const fuller = best ? words(placeholder) - words(best.placeholder) : 0;
     if (!best || score > best.score || (score === best.score && (fuller > 0 || (fuller === 0 && c.turn > best.turn)))) best = { placeholder, score, turn: c.turn };
   }
+  // A first name or a surname given on its own, and the name said in full elsewhere ("its tasha"
+  // ... "williams" ... "great, tasha williams"): the full name is what a CRM matches on.
+  let name = best ? redacted.valueOf(best.placeholder) : null;
+  if (name) {
+    const words = (value: string) => value.toLowerCase().split(/\s+/).filter((w) => !TITLE.test(w));
+    const chosen = words(name);
+    for (const entity of redacted.entities) {
+      const full = entity.type === 'name' && entity.cue !== 'other' && !TITLE.test(entity.normalised) ? entity.normalised : null;
+      if (full && words(full).length > chosen.length && chosen.every((w) => words(full).includes(w))) name = full;
+    }
+  }
   const emails = redacted.entities.filter((e) => e.type === 'email');
   const callerEmails = emails.filter((e) => e.turn !== null && turns[e.turn]?.speaker === 'caller');
   const email = (callerEmails.at(-1) ?? emails.at(-1))?.normalised ?? null;
   const phones = [...new Set(redacted.entities.filter((e) => e.type === 'phone').map((e) => e.normalised))];
   return {
-    name: best ? redacted.valueOf(best.placeholder) : null,
+    name,
     nameConfidence: best ? Math.round(best.score * 100) / 100 : 0,
     email,
     phones,

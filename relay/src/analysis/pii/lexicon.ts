@@ -88,7 +88,10 @@ export const AMBIGUOUS_FIRST_NAMES = new Set([
   'avery', 'rowan', 'kendall', 'peyton', 'cameron', 'kai', 'lily', 'hana', 'jade', 'sage', 'brook', 'cliff', 'dean', 'gene', 'miles', 'neil', 'price', 'chance',
 ]);
 
-/** Capitalised words that follow "this is", "it's" or "I'm" without being a name. */
+/**
+ * Capitalised words that follow "this is", "it's" or "I'm", or open an answer to "who's calling?"
+ * ("It should be under...", "Press one now"), without being a name.
+ */
 export const NOT_NAMES = new Set(
   `monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december today tomorrow tonight
 yesterday morning afternoon evening noon midnight sorry calling just here there fine good great okay ok not looking trying interested wondering hoping still also really
@@ -106,7 +109,9 @@ were be been am are do does did have has had will would can could shall should m
 getting going gonna wanna call calls called phone speaking here's there's i'll i've i'd i'm im we'll we're they're you're he's she's it's that's what's who's name last
 gonna trying try calling wanted wondering hoping afraid sure certain checking following up one two three four five six seven eight nine ten
 dont cant wont didnt doesnt isnt wasnt arent werent havent thats whats hes shes theyre youre ive id ill lets oclock wanna gotta kinda sorta
-yup mhm hmm ma'am mam sir dude bro buddy hun honey gracias hola ext th lt sgt capt rev prof officer detective sergeant lieutenant deputy trooper nurse coach pastor reverend judge professor captain`
+yup mhm hmm ma'am mam sir dude bro buddy hun honey gracias hola ext th lt sgt capt rev prof officer detective sergeant lieutenant deputy trooper nurse coach pastor reverend judge professor captain
+it you we they he she me him them us yourself myself
+press dial hold forget listen look tell send stop wait cancel check give`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -7,7 +7,7 @@ import { findDigitRuns, type DigitRun } from './digit-runs.ts';
 import { wordsBefore, type Detection } from './entity.ts';
 
 /** Identifiers people read out that are not personal contact data. */
-const NOT_A_PHONE = /\b(order|confirmation|reference|ref|ticket|invoice|tracking|case|claim|policy|member|account|acct|reservation|booking|model|serial|part|item|sku|po|id|job|work order|receipt|transaction|check|routing|pin|code|zip|zipcode)\b(?:\s+[\w']+){0,2}\s*$/;
+const NOT_A_PHONE = /\b(order|prescription|rx|refill|license|licence|plate|vin|permit|confirmation|reference|ref|ticket|invoice|tracking|case|claim|policy|member|account|acct|reservation|booking|model|serial|part|item|sku|po|id|job|work order|receipt|transaction|check|routing|pin|code|zip|zipcode)\b(?:\s+[\w']+){0,2}\s*$/;
 const CARD_CONTEXT = /\b(card|visa|mastercard|master card|amex|american express|discover|debit|credit)\b/;
 const SSN_CONTEXT = /\b(social|ssn|social security|security number)\b/;
 
