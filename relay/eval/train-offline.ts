@@ -89,7 +89,10 @@ function report(label: string, tally: ReturnType<typeof score>, n: number) {
 }
 
 const asTurns = (turns: { speaker: 'agent' | 'caller'; text: string }[]): Turn[] => turns.map((t) => ({ ...t, startMs: null }));
-const labelled: Example[] = loadCalls().map((c) => ({ id: c.id, direction: c.direction, intent: c.labels.intent, disposition: c.labels.disposition, turns: asTurns(c.turns) }));
+// The holdout split is only ever measured: a model trained on it would be scored on what it learned.
+const labelled: Example[] = loadCalls()
+  .filter((c) => c.split === 'dev')
+  .map((c) => ({ id: c.id, direction: c.direction, intent: c.labels.intent, disposition: c.labels.disposition, turns: asTurns(c.turns) }));
 const written: Example[] = TrainingFile.parse(JSON.parse(readFileSync(new URL('./training-calls.json', import.meta.url), 'utf8'))).calls.map((c) => ({ ...c, turns: asTurns(c.turns) }));
 const all = [...labelled, ...written];
 
