@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics.ts';
 import type { AnalysisInput, AnalysisResult, Analyser } from './analyser.ts';
 import { Insights } from './insights.ts';
 import { callerIdentity } from './offline/caller.ts';
-import { classifyDisposition, classifyIntent } from './offline/classify.ts';
+import { classifyDisposition, classifyIntent, loadWordModels } from './offline/classify.ts';
 import { followUpFor, pipelineStageFor, tagsFor } from './offline/follow-up.ts';
 import { sentences, type Sentence } from './offline/sentences.ts';
 import { summarise } from './offline/summary.ts';
@@ -118,6 +118,8 @@ export class OfflineAnalyser implements Analyser {
 
   constructor(options: OfflineOptions) {
     this.options = options;
+    // The relay builds its analysers at start: the first call should not wait for the models.
+    loadWordModels();
   }
 
   async analyse(input: AnalysisInput): Promise<AnalysisResult> {
