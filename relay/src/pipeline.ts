@@ -74,7 +74,13 @@ export class Relay {
     this.sinks = buildSinks(config, { db: this.db, metrics, log, hubspotApi, lookupKey: this.protection.lookupKey });
 
     const deliveryLoops = this.sinks.map((sink) => {
-      let lastSent = 0;
+      // One request per flushMs on average, unless a full batch is waiting: a busy relay sends
+      // fewer, fuller requests. The bucket holds one and a half, so a quiet relay sends each call
+      // at once even when the last request went out a little less than flushMs ago; holding one
+      // only, a single slow call would hold every later one back by as much, for as long as calls
+      // keep coming about once per flushMs. (Two would cost a busy relay a second request at once.)
+      let tokens = 1.5;
+      let refilledAt = performance.now();
       return new Loop(
         `deliver:${sink.name}`,
         async () => {
@@ -82,11 +88,11 @@ export class Relay {
           if (paused > 0) return { sleepMs: Math.min(paused, 60_000) };
           const { count } = await this.outbox.due(sink.name);
           if (count === 0) return 0;
-          // At most one request per flushMs unless a full batch is waiting: a quiet relay sends
-          // each call at once, a busy one sends fewer, fuller requests.
-          const wait = file.delivery.flushMs - (performance.now() - lastSent);
-          if (count < file.delivery.batchSize && wait > 0) return { sleepMs: wait };
-          lastSent = performance.now();
+          const now = performance.now();
+          tokens = file.delivery.flushMs > 0 ? Math.min(1.5, tokens + (now - refilledAt) / file.delivery.flushMs) : 1.5;
+          refilledAt = now;
+          if (count < file.delivery.batchSize && tokens < 1) return { sleepMs: (1 - tokens) * file.delivery.flushMs };
+          tokens -= 1;
           return this.outbox.runOnce(sink);
         },
         200,
