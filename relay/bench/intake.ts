@@ -13,7 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import twilio from 'twilio';
 import { startChild, type Child } from '../test/support/child.ts';
-import { runLoad, type LoadResult, type PreparedRequest } from './load.ts';
+import { runLoad, runPaced, type LoadResult, type PreparedRequest } from './load.ts';
 
 const TOKEN = 'bench-auth-token-0123456789abcdef';
 const cli = new URL('../src/cli.ts', import.meta.url).pathname;
@@ -79,6 +79,8 @@ export type IntakeBench = {
   /** Median of the rounds' relay/bare throughput ratios, and the lowest and highest round. */
   ratio: number;
   ratioRange: [number, number];
+  /** Acknowledgement latency at a steady rate below saturation, as a platform sends webhooks. */
+  paced: { perSecond: number; relay: LoadResult };
 };
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -108,7 +110,7 @@ function summarise(rounds: Round[]): Summary {
   };
 }
 
-export async function benchIntake(options: { requests: number; concurrency: number; rounds: number; databaseUrl?: string }): Promise<IntakeBench[]> {
+export async function benchIntake(options: { requests: number; concurrency: number; rounds: number; pacedPerSecond: number; pacedSeconds: number; databaseUrl?: string }): Promise<IntakeBench[]> {
   const dataDirs: string[] = [];
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const relayEnv = () => {
@@ -119,10 +121,15 @@ export async function benchIntake(options: { requests: number; concurrency: numb
   const servers: [string, Child][] = [['bare', await startChild(bare, [], {})], ['pglite', await startChild(cli, ['start'], relayEnv())]];
   if (options.databaseUrl) servers.push(['postgres', await startChild(cli, ['start'], { ...relayEnv(), DATABASE_URL: options.databaseUrl, DATABASE_SCHEMA: schema })]);
   const rounds = new Map<string, Round[]>(servers.map(([name]) => [name, []]));
+  const paced = new Map<string, LoadResult>();
   try {
     for (const [, child] of servers) await runLoad(child.url, prepare(child.url, 300), options.concurrency); // warm up JIT and connections
     for (let r = 0; r < options.rounds; r++) {
       for (const [name, child] of servers) rounds.get(name)!.push(await round(child, options.requests, options.concurrency));
+    }
+    for (const [name, child] of servers.slice(1)) {
+      paced.set(name, await runPaced(child.url, prepare(child.url, options.pacedPerSecond * options.pacedSeconds), options.pacedPerSecond));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
     }
   } finally {
     await Promise.all(servers.map(([, child]) => child.stop()));
@@ -144,6 +151,7 @@ export async function benchIntake(options: { requests: number; concurrency: numb
       databaseCpuMicrosPerRequest: databaseCpu,
       ratio: median(ratios),
       ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+      paced: { perSecond: options.pacedPerSecond, relay: paced.get(engine)! },
     };
   });
 }

@@ -1,6 +1,6 @@
-// A small closed-loop HTTP load generator: `concurrency` keep-alive connections each send the
-// next prepared request as soon as the previous one is answered. Bodies and signatures are
-// prepared before the clock starts, so the generator measures the server, not itself.
+// Small HTTP load generators: closed loop (`concurrency` keep-alive connections each send the
+// next prepared request as soon as the previous one is answered) and open loop (a fixed rate).
+// Bodies and signatures are prepared before the clock starts, so they measure the server.
 import http from 'node:http';
 
 export type PreparedRequest = { path: string; headers: Record<string, string>; body: string };
@@ -11,15 +11,14 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function runLoad(baseUrl: string, requests: PreparedRequest[], concurrency: number): Promise<LoadResult> {
+function sender(baseUrl: string, maxSockets: number) {
   const url = new URL(baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
   const latencies: number[] = [];
   let errors = 0;
-  let next = 0;
-  const one = (req: PreparedRequest) =>
+  /** Sends one request; its latency counts from `started` (the moment it was due to be sent). */
+  const one = (req: PreparedRequest, started = performance.now()) =>
     new Promise<void>((resolve) => {
-      const started = performance.now();
       const r = http.request(
         { host: url.hostname, port: url.port, path: req.path, method: 'POST', agent, headers: { ...req.headers, 'content-length': Buffer.byteLength(req.body) } },
         (res) => {
@@ -37,14 +36,41 @@ export async function runLoad(baseUrl: string, requests: PreparedRequest[], conc
       });
       r.end(req.body);
     });
+  const result = (count: number, seconds: number): LoadResult => {
+    agent.destroy();
+    latencies.sort((a, b) => a - b);
+    return { requests: count, errors, seconds, perSecond: count / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  };
+  return { one, result };
+}
+
+export async function runLoad(baseUrl: string, requests: PreparedRequest[], concurrency: number): Promise<LoadResult> {
+  const { one, result } = sender(baseUrl, concurrency);
+  let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < requests.length) await one(requests[next++]!);
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { requests: requests.length, errors, seconds, perSecond: requests.length / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  return result(requests.length, (performance.now() - started) / 1000);
+}
+
+/**
+ * Open loop: requests go out on a fixed schedule, `perSecond` of them, whether or not earlier ones
+ * were answered, as webhooks arrive from a platform. Latency counts from when each was due, so a
+ * server that falls behind shows it in full.
+ */
+export async function runPaced(baseUrl: string, requests: PreparedRequest[], perSecond: number): Promise<LoadResult> {
+  const { one, result } = sender(baseUrl, 256);
+  const started = performance.now();
+  const sent: Promise<void>[] = [];
+  for (const [i, req] of requests.entries()) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    sent.push(one(req, due));
+  }
+  await Promise.all(sent);
+  return result(requests.length, (performance.now() - started) / 1000);
 }
