@@ -7,12 +7,13 @@
 //   transaction: call analysed + outbox deliveries (calls/finaliser.ts, sync/outbox.ts)
 //   -> delivery workers: batch per sink, policy applied, CRM request, outcome per call,
 //   backoff / dead letters (sync/*)
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createAnalyser, createOfflineAnalyser } from './analysis/analyser.ts';
 import { Finaliser } from './calls/finaliser.ts';
 import { Intake } from './calls/intake.ts';
+import { statusRank, TERMINAL_RANK } from './ingest/event.ts';
 import { CallStore } from './calls/store.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './log.ts';
@@ -34,7 +35,7 @@ import { createApp } from './web/app.ts';
 import { operatorFromEnv } from './web/console/auth.ts';
 import { consoleRoutes } from './web/console/routes.ts';
 import { transcriptPageRoutes } from './web/transcript-page.ts';
-import { webhookRoutes } from './web/webhooks.ts';
+import { webhookHandler } from './web/webhooks.ts';
 
 export type RelayOptions = {
   config: Config;
@@ -144,8 +145,9 @@ export class Relay {
         // an ack never waits long behind a merge (on PGlite the store shares this thread).
         const busy = performance.now() - intake.lastWriteAt < 50;
         const applied = await this.store.project(busy ? 16 : 500);
-        // A call that is ready early (transcript and recording in) should not wait for the next tick.
-        if (applied.some((e) => e.call.status || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
+        // A call that is ready early (ended, transcript and recording in) should not wait for the
+        // next tick; a ringing or answered call cannot be ready, so it wakes nothing.
+        if (applied.some((e) => (e.call.status && statusRank[e.call.status] >= TERMINAL_RANK) || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
         // While busy, one small batch per 20 ms: merging keeps up with ~800 events a second
         // and never holds the store for more than a few milliseconds at a time.
         return busy && applied.length > 0 ? { sleepMs: 20 } : applied.length;
@@ -162,8 +164,8 @@ export class Relay {
       metrics,
       log,
       ready: async () => (await this.db.query('select 1')).length === 1,
+      webhooks: webhookHandler({ intake, secrets: this.secrets, metrics, log, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.MAX_BODY_BYTES }),
       routers: [
-        webhookRoutes({ intake, secrets: this.secrets, metrics, log, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.MAX_BODY_BYTES }),
         apiRoutes({ db: this.db, outbox: this.outbox, apiToken: env.API_TOKEN, onReplay: wakeDelivery }),
         privacyApiRoutes({ db: this.db, keys: this.protection.keys, file, apiToken: env.API_TOKEN, log, onEnqueued: wakeDelivery }),
         transcriptPageRoutes({ db: this.db, links: this.protection.links, file, metrics, log }),
@@ -185,7 +187,7 @@ export class Relay {
       ],
     });
     this.server = await new Promise<Server>((resolve, reject) => {
-      const server = app.listen(env.PORT, env.HOST, () => resolve(server));
+      const server = createServer(app).listen(env.PORT, env.HOST, () => resolve(server));
       server.once('error', reject);
     });
     for (const loop of this.loops) loop.start();

@@ -8,14 +8,17 @@ import { CallStatus, IngestError, parseOr400, type IngestEvent } from './event.t
 
 export type TwilioKind = 'voice' | 'recording' | 'transcription';
 
-/** Verifies X-Twilio-Signature. Form bodies sign the params; JSON bodies sign a bodySHA256 in the URL. */
-export function verifyTwilioSignature(authToken: string, signature: string | undefined, url: string, rawBody: Buffer, contentType: string | undefined): boolean {
+/**
+ * Verifies X-Twilio-Signature. Form bodies sign the params (parsed once by the caller and used
+ * again for the event); JSON bodies sign a bodySHA256 in the URL.
+ */
+export function verifyTwilioSignature(authToken: string, signature: string | undefined, url: string, body: TwilioBody): boolean {
   if (!signature) return false;
-  if (contentType?.includes('application/json')) {
-    return twilio.validateRequestWithBody(authToken, signature, url, rawBody.toString('utf8'));
-  }
-  return twilio.validateRequest(authToken, signature, url, formParams(rawBody));
+  if (body.kind === 'json') return twilio.validateRequestWithBody(authToken, signature, url, body.raw.toString('utf8'));
+  return twilio.validateRequest(authToken, signature, url, body.params);
 }
+
+export type TwilioBody = { kind: 'json'; raw: Buffer } | { kind: 'form'; params: Record<string, string> };
 
 export function formParams(rawBody: Buffer): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(rawBody.toString('utf8')));

@@ -1,8 +1,11 @@
-// The relay's HTTP surface: webhooks, health, metrics and the API. Route modules add to it.
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+// The relay's HTTP surface: webhooks, health, metrics and the API. Route modules add to it;
+// webhooks are answered ahead of express (web/webhooks.ts says why).
+import type { RequestListener } from 'node:http';
+import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { IngestError } from '../ingest/event.ts';
 import type { Metrics } from '../metrics.ts';
+import type { WebhookHandler } from './webhooks.ts';
 
 export type AppDeps = {
   metrics: Metrics;
@@ -10,9 +13,10 @@ export type AppDeps = {
   /** Ready when the store answers; false while starting or shutting down. */
   ready: () => Promise<boolean>;
   routers: Router[];
+  webhooks?: WebhookHandler;
 };
 
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -42,5 +46,6 @@ export function createApp(deps: AppDeps): Express {
     res.status(status).json({ error: message });
   };
   app.use(onError);
-  return app;
+  const webhooks = deps.webhooks;
+  return webhooks ? (req, res) => void (webhooks(req, res) || app(req, res)) : app;
 }

@@ -1,12 +1,17 @@
 // Webhook routes: check the signature on the raw body, parse into one IngestEvent, store it
 // (group-committed), acknowledge. Nothing slow happens before the acknowledgement.
-import express, { type Request, type Response, type Router } from 'express';
+//
+// These routes are served by node:http directly, ahead of express (see app.ts): a webhook needs
+// a path lookup, a size-limited body and a fixed JSON answer, and express's per-request layers
+// (router, body parser, content negotiation, ETag) cost about as much CPU as everything the relay
+// does for the webhook itself.
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Intake } from '../calls/intake.ts';
 import { IngestError, type IngestEvent } from '../ingest/event.ts';
 import { parseGeneric, parseJson, verifyGeneric } from '../ingest/generic.ts';
 import { parseRetell, verifyRetell } from '../ingest/retell.ts';
-import { formParams, parseTwilio, verifyTwilioSignature, type TwilioKind } from '../ingest/twilio.ts';
+import { formParams, parseTwilio, verifyTwilioSignature, type TwilioBody, type TwilioKind } from '../ingest/twilio.ts';
 import { parseVapi, verifyVapi } from '../ingest/vapi.ts';
 import type { Metrics } from '../metrics.ts';
 import type { WebhookSecrets } from '../secrets.ts';
@@ -21,75 +26,149 @@ export type WebhookDeps = {
   maxBodyBytes: number;
 };
 
+/** Takes the request and answers it when it is a webhook; false leaves it to the next handler. */
+export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
 type Source = 'twilio' | 'generic' | 'vapi' | 'retell';
+type Webhook = { query: URLSearchParams; headers: IncomingHttpHeaders; body: Buffer; publicUrl: () => string };
+type Route = { source: Source; toEvent: (webhook: Webhook) => IngestEvent | null };
 
-export function webhookRoutes(deps: WebhookDeps): Router {
-  const router = express.Router();
-  const raw = express.raw({ type: () => true, limit: deps.maxBodyBytes });
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+// The three answers a stored webhook gets, built once.
+const ACK = { accepted: json({ ok: true, result: 'accepted' }), duplicate: json({ ok: true, result: 'duplicate' }), ignored: json({ ok: true, result: 'ignored' }) };
 
-  const handle = (source: Source, toEvent: (req: Request, body: Buffer) => IngestEvent | null) => [
-    raw,
-    async (req: Request, res: Response) => {
-      const started = performance.now();
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      try {
-        const event = toEvent(req, body);
-        const result = event ? await deps.intake.submit(event) : 'ignored';
-        deps.metrics.webhooks.labels(source, result).inc();
-        res.status(200).json({ ok: true, result });
-      } catch (error) {
-        const status = error instanceof IngestError ? error.status : 500;
-        deps.metrics.webhooks.labels(source, status === 500 ? 'error' : 'rejected').inc();
-        if (status === 500) deps.log.error({ source, err: (error as Error).message }, 'webhook could not be stored');
-        res.status(status).json({ error: status === 500 ? 'could not store the event; retry' : (error as Error).message });
-      } finally {
-        deps.metrics.ackLatency.labels(source).observe((performance.now() - started) / 1000);
-      }
-    },
-  ];
+function answer(res: ServerResponse, status: number, body: Buffer): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+  res.end(body);
+}
 
-  const fullUrl = (req: Request) => (deps.publicUrl ? deps.publicUrl.replace(/\/$/, '') : `${req.protocol}://${req.get('host')}`) + req.originalUrl;
+const header = (headers: IncomingHttpHeaders, name: string) => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+const isJson = (headers: IncomingHttpHeaders) => /^application\/json\s*(;|$)/i.test(header(headers, 'content-type') ?? '');
+
+/** Reads the body up to `limit` bytes; a larger one is refused with 413 before it is all sent. */
+function readBody(req: IncomingMessage, limit: number, done: (error: IngestError | null, body: Buffer) => void): void {
+  const encoding = header(req.headers, 'content-encoding');
+  if (encoding && encoding !== 'identity') return done(new IngestError(415, `unsupported Content-Encoding ${encoding}: send the body uncompressed`), Buffer.alloc(0));
+  if (Number(header(req.headers, 'content-length') ?? 0) > limit) return done(new IngestError(413, 'request body too large'), Buffer.alloc(0));
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      req.removeAllListeners('data');
+      req.removeAllListeners('end');
+      done(new IngestError(413, 'request body too large'), Buffer.alloc(0));
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => done(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+  req.on('error', () => done(new IngestError(400, 'request body could not be read'), Buffer.alloc(0)));
+}
+
+export function webhookHandler(deps: WebhookDeps): WebhookHandler {
+  const routes = new Map<string, Route>();
+
+  // Twilio signs the URL it was given: PUBLIC_URL behind a TLS-terminating proxy, else this
+  // request's own scheme and host (X-Forwarded-Proto is believed only from a proxy on loopback).
+  const requestBase = (req: IncomingMessage) => {
+    const forwarded = LOOPBACK.test(req.socket.remoteAddress ?? '') ? header(req.headers, 'x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
+    const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+    return `${forwarded || (encrypted ? 'https' : 'http')}://${header(req.headers, 'host') ?? 'localhost'}`;
+  };
+  const publicBase = deps.publicUrl?.replace(/\/$/, '');
 
   for (const kind of ['voice', 'recording', 'transcription'] as TwilioKind[]) {
-    router.post(
-      `/webhooks/twilio/${kind}`,
-      ...handle('twilio', (req, body) => {
-        if (!verifyTwilioSignature(deps.secrets.twilioAuthToken, req.get('x-twilio-signature'), fullUrl(req), body, req.get('content-type'))) {
+    routes.set(`/webhooks/twilio/${kind}`, {
+      source: 'twilio',
+      toEvent: ({ headers, body, query, publicUrl }) => {
+        // Form params are parsed once: the signature covers them, and they are the event.
+        const signed: TwilioBody = isJson(headers) ? { kind: 'json', raw: body } : { kind: 'form', params: formParams(body) };
+        if (!verifyTwilioSignature(deps.secrets.twilioAuthToken, header(headers, 'x-twilio-signature'), publicUrl(), signed)) {
           throw new IngestError(403, 'invalid Twilio signature');
         }
-        const params = req.is('application/json') ? (parseJson(body) as Record<string, string>) : formParams(body);
-        const agent = typeof req.query.agent === 'string' ? req.query.agent : undefined;
-        const consent = req.query.consent === 'true' ? true : req.query.consent === 'false' ? false : undefined;
-        return parseTwilio(kind, params, { agentId: agent, consent });
-      }),
-    );
+        const params = signed.kind === 'json' ? (parseJson(body) as Record<string, string>) : signed.params;
+        const consent = query.get('consent');
+        return parseTwilio(kind, params, {
+          agentId: query.get('agent') ?? undefined,
+          consent: consent === 'true' ? true : consent === 'false' ? false : undefined,
+        });
+      },
+    });
   }
 
-  router.post(
-    '/webhooks/calls',
-    ...handle('generic', (req, body) => {
-      if (!verifyGeneric(deps.secrets.webhookSecret, req.get('x-signature'), body)) throw new IngestError(403, 'invalid or expired X-Signature');
+  routes.set('/webhooks/calls', {
+    source: 'generic',
+    toEvent: ({ headers, body }) => {
+      if (!verifyGeneric(deps.secrets.webhookSecret, header(headers, 'x-signature'), body)) throw new IngestError(403, 'invalid or expired X-Signature');
       return parseGeneric(parseJson(body));
-    }),
-  );
+    },
+  });
 
-  router.post(
-    '/webhooks/vapi',
-    ...handle('vapi', (req, body) => {
+  routes.set('/webhooks/vapi', {
+    source: 'vapi',
+    toEvent: ({ headers, body }) => {
       if (!deps.secrets.vapiSecret) throw new IngestError(503, 'Vapi webhooks are not configured: set VAPI_WEBHOOK_SECRET');
-      if (!verifyVapi(deps.secrets.vapiSecret, req.get('x-vapi-signature'), body)) throw new IngestError(403, 'invalid X-Vapi-Signature');
+      if (!verifyVapi(deps.secrets.vapiSecret, header(headers, 'x-vapi-signature'), body)) throw new IngestError(403, 'invalid X-Vapi-Signature');
       return parseVapi(parseJson(body));
-    }),
-  );
+    },
+  });
 
-  router.post(
-    '/webhooks/retell',
-    ...handle('retell', (req, body) => {
+  routes.set('/webhooks/retell', {
+    source: 'retell',
+    toEvent: ({ headers, body }) => {
       if (!deps.secrets.retellApiKey) throw new IngestError(503, 'Retell webhooks are not configured: set RETELL_API_KEY');
-      if (!verifyRetell(deps.secrets.retellApiKey, req.get('x-retell-signature'), body)) throw new IngestError(403, 'invalid or expired X-Retell-Signature');
+      if (!verifyRetell(deps.secrets.retellApiKey, header(headers, 'x-retell-signature'), body)) throw new IngestError(403, 'invalid or expired X-Retell-Signature');
       return parseRetell(parseJson(body));
-    }),
-  );
+    },
+  });
 
-  return router;
+  const handle = async (route: Route, webhook: Webhook, res: ServerResponse, started: number) => {
+    try {
+      const event = route.toEvent(webhook);
+      const result = event ? await deps.intake.submit(event) : 'ignored';
+      deps.metrics.webhooks.labels(route.source, result).inc();
+      answer(res, 200, ACK[result]);
+    } catch (error) {
+      const status = error instanceof IngestError ? error.status : 500;
+      deps.metrics.webhooks.labels(route.source, status === 500 ? 'error' : 'rejected').inc();
+      if (status === 500) deps.log.error({ source: route.source, err: (error as Error).message }, 'webhook could not be stored');
+      answer(res, status, json({ error: status === 500 ? 'could not store the event; retry' : (error as Error).message }));
+    } finally {
+      deps.metrics.ackLatency.labels(route.source).observe((performance.now() - started) / 1000);
+    }
+  };
+
+  return (req, res) => {
+    if (req.method !== 'POST' || !req.url?.startsWith('/webhooks/')) return false;
+    const q = req.url.indexOf('?');
+    const path = q < 0 ? req.url : req.url.slice(0, q);
+    const route = routes.get(path);
+    if (!route) return false;
+    const started = performance.now();
+    readBody(req, deps.maxBodyBytes, (error, body) => {
+      if (error) {
+        deps.metrics.webhooks.labels(route.source, 'rejected').inc();
+        // The rest of a refused body is not read: close the connection rather than drain it.
+        res.setHeader('connection', 'close');
+        answer(res, error.status, json({ error: error.message }));
+        req.resume();
+        return;
+      }
+      const url = req.url!;
+      const webhook: Webhook = {
+        query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+        headers: req.headers,
+        body,
+        publicUrl: () => (publicBase ?? requestBase(req)) + url,
+      };
+      void handle(route, webhook, res, started);
+    });
+    return true;
+  };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import twilio from 'twilio';
 import { Intake } from '../../src/calls/intake.ts';
 import { CallStore } from '../../src/calls/store.ts';
@@ -8,7 +9,7 @@ import { createLogger } from '../../src/log.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { createApp } from '../../src/web/app.ts';
-import { webhookRoutes } from '../../src/web/webhooks.ts';
+import { webhookHandler } from '../../src/web/webhooks.ts';
 import { send } from '../../src/simulate/simulate.ts';
 import { testStore } from '../support/db.ts';
 import { listen } from '../support/listen.ts';
@@ -34,7 +35,8 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
       metrics,
       log,
       ready: async () => true,
-      routers: [webhookRoutes({ intake, metrics, log, publicUrl: 'https://relay.example.com', maxBodyBytes: 10_000, secrets: { twilioAuthToken: token, webhookSecret: 'w'.repeat(32), vapiSecret: undefined, retellApiKey: undefined, generated: false } })],
+      routers: [],
+      webhooks: webhookHandler({ intake, metrics, log, publicUrl: 'https://relay.example.com', maxBodyBytes: 10_000, secrets: { twilioAuthToken: token, webhookSecret: 'w'.repeat(32), vapiSecret: undefined, retellApiKey: undefined, generated: false } }),
     });
     ({ server, base } = await listen(app));
   });
@@ -102,9 +104,41 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
     assert.match(((await noSid.json()) as { error: string }).error, /RecordingSid/);
   });
 
-  it('answers an oversized body with 413', async () => {
+  it('answers an oversized body with 413, and a compressed one with 415 naming the encoding', async () => {
     const res = await post('/webhooks/twilio/voice', status('completed', 5, { Padding: 'x'.repeat(20_000) }));
     assert.equal(res.status, 413);
+    assert.match(((await res.json()) as { error: string }).error, /too large/);
+    const gzipped = await fetch(base + '/webhooks/twilio/voice', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' },
+      body: gzipSync(new URLSearchParams(status('completed', 6)).toString()),
+    });
+    assert.equal(gzipped.status, 415);
+    assert.match(((await gzipped.json()) as { error: string }).error, /Content-Encoding gzip/);
+  });
+
+  it('checks the signature against the URL as the proxy in front saw it (X-Forwarded-Proto from loopback)', async () => {
+    // Without PUBLIC_URL the relay rebuilds the URL Twilio called from the request.
+    const intake = new Intake(callStore, { concurrency: 1 });
+    const secrets = { twilioAuthToken: token, webhookSecret: 'w'.repeat(32), vapiSecret: undefined, retellApiKey: undefined, generated: false };
+    const app = createApp({ metrics: createMetrics(), log: createLogger('silent'), ready: async () => true, routers: [], webhooks: webhookHandler({ intake, metrics: createMetrics(), log: createLogger('silent'), publicUrl: undefined, maxBodyBytes: 10_000, secrets }) });
+    const { server: direct, base: directBase } = await listen(app);
+    try {
+      const host = new URL(directBase).host;
+      const params = status('ringing', 1, { CallSid: 'CA' + 'f'.repeat(32) });
+      const signedFor = (url: string) => twilio.getExpectedTwilioSignature(token, url, params);
+      const sendWith = (signature: string, headers: Record<string, string> = {}) =>
+        fetch(directBase + '/webhooks/twilio/voice?agent=front-desk', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature, ...headers },
+          body: new URLSearchParams(params).toString(),
+        });
+      assert.equal((await sendWith(signedFor(`https://${host}/webhooks/twilio/voice?agent=front-desk`))).status, 403, 'https is not believed without the header');
+      assert.equal((await sendWith(signedFor(`https://${host}/webhooks/twilio/voice?agent=front-desk`), { 'x-forwarded-proto': 'https' })).status, 200);
+      assert.equal((await sendWith(signedFor(`http://${host}/webhooks/twilio/voice?agent=front-desk`))).status, 200);
+    } finally {
+      direct.close();
+    }
   });
 
   it('assembles streamed utterances in order and finalises early once transcript and recording are in', async () => {
