@@ -2,7 +2,7 @@
 // a real PostgreSQL when DATABASE_URL is set so several relay instances share one store.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, parse, protocol } from '@electric-sql/pglite';
 import pg from 'pg';
 
 export interface Sql {
@@ -29,6 +29,20 @@ export async function openDb(location: string, options: { schema?: string } = {}
   return db;
 }
 
+/**
+ * A statement failed inside a transaction whose callback went on (it caught the error): Postgres
+ * answers the COMMIT with ROLLBACK, and nothing of it was kept.
+ */
+export class RolledBack extends Error {
+  constructor() {
+    super('transaction rolled back: a statement in it failed');
+  }
+}
+
+// node-postgres's conversion of a JS value to the text (or bytes) it sends as a parameter;
+// exported by pg, missing from its type definitions.
+const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils.prepareValue;
+
 async function openPglite(location: string): Promise<Db> {
   let dataDir: string | undefined;
   if (location !== 'memory') {
@@ -36,20 +50,76 @@ async function openPglite(location: string): Promise<Db> {
     mkdirSync(dataDir, { recursive: true });
   }
   const lite = await PGlite.create(dataDir);
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
-    async query<Row>(text: string, params?: unknown[]) {
-      return (await q.query<Row>(text, params)).rows;
-    },
-    async exec(script: string) {
-      await q.exec(script);
-    },
-  });
+  // Statements are prepared once (below) but planned on every run: PGlite runs no autovacuum and
+  // so no ANALYZE, and a generic plan made while a table was empty stays a full scan as it grows.
+  await lite.exec('set plan_cache_mode = force_custom_plan');
+  // PGlite's own query() makes six calls into the database per statement (it asks for the
+  // parameter types before binding); at the relay's small statements that is half their cost.
+  // Here each statement is one call: parse, bind, execute and sync in one message, parameters
+  // sent as text exactly as node-postgres sends them, so both engines see the same values.
+  // Each statement text is also prepared once, by name, so Postgres parses it once rather than
+  // on every call (the relay's statements are a fixed set of strings).
+  const prepared = new Map<string, string>();
+  let statements = 0;
+  const run = async <Row>(text: string, params: unknown[] = []): Promise<Row[]> => {
+    const s = protocol.serialize;
+    let name = prepared.get(text);
+    const parts: Uint8Array[] = [];
+    if (name === undefined) {
+      name = `relay_${statements++}`;
+      parts.push(s.parse({ name, text }));
+    }
+    parts.push(s.bind({ statement: name, values: params.map(prepareValue) }), s.describe({ type: 'P' }), s.execute({}), s.sync());
+    let messages;
+    try {
+      ({ messages } = await lite.execProtocol(concat(parts)));
+    } catch (error) {
+      // A statement that was parsed but failed to run stays prepared; one that failed to parse
+      // does not exist. Closing it either way keeps the name free for the next attempt.
+      if (!prepared.has(text)) await lite.execProtocol(concat([s.close({ type: 'S', name }), s.sync()]), { throwOnError: false });
+      throw error;
+    }
+    prepared.set(text, name);
+    return (parse.parseResults(messages, lite.parsers)[0]?.rows ?? []) as Row[];
+  };
+  // One statement at a time, and nothing else while a transaction is open: PGlite is a single
+  // connection, and a statement slipped in between would become part of that transaction.
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = queue.then(fn);
+    queue = result.catch(() => {});
+    return result;
+  };
+  const inside: Sql = { query: run, exec: async (script) => void (await lite.exec(script)) };
   return {
     engine: 'pglite',
-    ...wrap(lite),
-    tx: (fn) => lite.transaction((t) => fn(wrap(t))),
-    close: () => lite.close(),
+    query: (text, params) => exclusive(() => run(text, params)),
+    exec: (script) => exclusive(() => inside.exec(script)),
+    tx: (fn) =>
+      exclusive(async () => {
+        await run('begin');
+        try {
+          const result = await fn(inside);
+          const [done] = parse.parseResults((await lite.execProtocol(protocol.serialize.query('commit'))).messages, lite.parsers);
+          if (done?.command === 'ROLLBACK') throw new RolledBack();
+          return result;
+        } catch (error) {
+          await lite.exec('rollback').catch(() => {});
+          throw error;
+        }
+      }),
+    close: () => exclusive(() => lite.close()),
   };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 async function openPostgres(url: string, schema?: string): Promise<Db> {
@@ -85,7 +155,7 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
       try {
         await client.query('begin');
         const result = await fn(wrap(client));
-        await client.query('commit');
+        if ((await client.query('commit')).command === 'ROLLBACK') throw new RolledBack();
         return result;
       } catch (error) {
         await client.query('rollback').catch(() => {});
