@@ -166,7 +166,9 @@ export class CallStore {
   /**
    * Merges stored events into their calls' rows, oldest first, and marks them applied. Safe to
    * run in several relay instances at once: each takes different events, and a call's row only
-   * ever moves forward whatever order its events are applied in.
+   * ever moves forward whatever order its events are applied in. Returns the events as stored:
+   * their personal fields stay sealed (numbers and links move to the call's row as they are,
+   * without opening and sealing them again).
    */
   async project(limit = 500): Promise<IngestEvent[]> {
     return this.db.tx(async (sql) => {
@@ -175,7 +177,7 @@ export class CallStore {
         [limit],
       );
       if (rows.length === 0) return [];
-      const events = rows.map((row) => atRest(this.db).openEvent(row.payload));
+      const events = rows.map((row) => row.payload);
       await this.merge(sql, fold(events));
       await sql.query('update call_events set applied = true where seq = any($1::bigint[])', [rows.map((r) => r.seq)]);
       return events;
@@ -186,7 +188,7 @@ export class CallStore {
     const fields = atRest(this.db);
     const ids = patches.map((p) => p.callId);
     const before = new Map(
-      (await sql.query<{ id: string; stage: string }>('select id, stage from calls where id = any($1::text[]) for update', [ids])).map((r) => [r.id, r.stage]),
+      (await sql.query<{ id: string; stage: string }>('select c.id, c.stage from unnest($1::text[]) as i(id) join calls c on c.id = i.id for update of c', [ids])).map((r) => [r.id, r.stage]),
     );
     await sql.query(
       `insert into calls (id, provider) select * from unnest($1::text[], $2::text[]) on conflict do nothing`,
@@ -197,14 +199,14 @@ export class CallStore {
       patches.map((p) => p.provider),
       patches.map((p) => p.agentId),
       patches.map((p) => p.direction),
-      patches.map((p) => fields.text(p.from)),
-      patches.map((p) => fields.text(p.to)),
+      patches.map((p) => fields.resealed(p.from)),
+      patches.map((p) => fields.resealed(p.to)),
       patches.map((p) => p.status),
       patches.map((p) => p.rank),
       patches.map((p) => p.startedAt),
       patches.map((p) => p.endedAt),
       patches.map((p) => p.durationSeconds),
-      patches.map((p) => fields.text(p.recordingUrl)),
+      patches.map((p) => fields.resealed(p.recordingUrl)),
       patches.map((p) => p.consent),
       patches.map((p) => p.transcriptDone),
       patches.map((p) => p.recordingDone),

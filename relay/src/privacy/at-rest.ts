@@ -23,6 +23,11 @@ export class FieldCipher {
     return (this.ring && typeof value === 'string' ? this.ring.seal(value) : value) as T;
   }
 
+  /** Seals a value unless it already is (a stored value moved to another column as it is). */
+  resealed<T extends string | null | undefined>(value: T): T {
+    return KeyRing.isSealed(value) ? value : this.text(value);
+  }
+
   openText<T>(value: T): T {
     return (this.ring && KeyRing.isSealed(value) ? this.ring.open(value) : value) as T;
   }
