@@ -5,8 +5,8 @@
 // A shared 2-core machine changes speed from one second to the next (runs of the same server
 // differ by half), so each relay and a bare server are started once and measured in short rounds
 // taken in turn; each round's ratio compares runs seconds apart, and the figure is the median
-// round. CPU time
-// per request, read from /proc, is printed as well: it moves less with the machine's mood.
+// round. CPU time per request, read from /proc, is printed as well: it moves less with the
+// machine's mood.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { createAnalyser, createOfflineAnalyser } from './analysis/analyser.ts';
 import { Finaliser } from './calls/finaliser.ts';
 import { Intake } from './calls/intake.ts';
-import { statusRank, TERMINAL_RANK } from './ingest/event.ts';
+import { isTerminal } from './ingest/event.ts';
 import { CallStore } from './calls/store.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './log.ts';
@@ -147,7 +147,7 @@ export class Relay {
         const applied = await this.store.project(busy ? 16 : 500);
         // A call that is ready early (ended, transcript and recording in) should not wait for the
         // next tick; a ringing or answered call cannot be ready, so it wakes nothing.
-        if (applied.some((e) => (e.call.status && statusRank[e.call.status] >= TERMINAL_RANK) || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
+        if (applied.some((e) => (e.call.status && isTerminal(e.call.status)) || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
         // While busy, one small batch per 20 ms: merging keeps up with ~800 events a second
         // and never holds the store for more than a few milliseconds at a time.
         return busy && applied.length > 0 ? { sleepMs: 20 } : applied.length;

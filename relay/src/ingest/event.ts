@@ -20,6 +20,9 @@ export const statusRank: Record<CallStatus, number> = {
 };
 export const TERMINAL_RANK = 4;
 
+/** The call is over: completed, or never connected (busy, failed, no-answer, canceled). */
+export const isTerminal = (status: CallStatus) => statusRank[status] >= TERMINAL_RANK;
+
 const isoTime = z.iso.datetime({ offset: true });
 
 export const CallPatch = z.object({

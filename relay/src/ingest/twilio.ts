@@ -4,7 +4,7 @@
 import twilio from 'twilio';
 import { z } from 'zod';
 import type { Direction, Speaker } from '../calls/model.ts';
-import { CallStatus, IngestError, parseOr400, type IngestEvent } from './event.ts';
+import { CallStatus, IngestError, isTerminal, parseOr400, type IngestEvent } from './event.ts';
 
 export type TwilioKind = 'voice' | 'recording' | 'transcription';
 
@@ -91,7 +91,7 @@ export function parseTwilio(kind: TwilioKind, params: Record<string, string>, co
       const body = parseOr400(Voice, params, 'Twilio status callback');
       const dir = direction(body.Direction) ?? 'inbound';
       const at = toIso(body.Timestamp);
-      const ended = body.CallStatus === 'completed' || body.CallStatus === 'busy' || body.CallStatus === 'failed' || body.CallStatus === 'no-answer' || body.CallStatus === 'canceled';
+      const ended = isTerminal(body.CallStatus);
       const duration = body.CallDuration ?? null;
       return {
         callId: body.CallSid,

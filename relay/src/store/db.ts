@@ -61,7 +61,7 @@ async function openPglite(location: string): Promise<Db> {
   // on every call (the relay's statements are a fixed set of strings).
   const prepared = new Map<string, string>();
   let statements = 0;
-  const run = async <Row>(text: string, params: unknown[] = []): Promise<Row[]> => {
+  const statement = async (text: string, params: unknown[] = []) => {
     const s = protocol.serialize;
     let name = prepared.get(text);
     const parts: Uint8Array[] = [];
@@ -72,16 +72,17 @@ async function openPglite(location: string): Promise<Db> {
     parts.push(s.bind({ statement: name, values: params.map(prepareValue) }), s.describe({ type: 'P' }), s.execute({}), s.sync());
     let messages;
     try {
-      ({ messages } = await lite.execProtocol(concat(parts)));
+      ({ messages } = await lite.execProtocol(Buffer.concat(parts)));
     } catch (error) {
       // A statement that was parsed but failed to run stays prepared; one that failed to parse
       // does not exist. Closing it either way keeps the name free for the next attempt.
-      if (!prepared.has(text)) await lite.execProtocol(concat([s.close({ type: 'S', name }), s.sync()]), { throwOnError: false });
+      if (!prepared.has(text)) await lite.execProtocol(Buffer.concat([s.close({ type: 'S', name }), s.sync()]), { throwOnError: false });
       throw error;
     }
     prepared.set(text, name);
-    return (parse.parseResults(messages, lite.parsers)[0]?.rows ?? []) as Row[];
+    return parse.parseResults(messages, lite.parsers)[0];
   };
+  const run = async <Row>(text: string, params?: unknown[]) => ((await statement(text, params))?.rows ?? []) as Row[];
   // One statement at a time, and nothing else while a transaction is open: PGlite is a single
   // connection, and a statement slipped in between would become part of that transaction.
   let queue: Promise<unknown> = Promise.resolve();
@@ -97,29 +98,18 @@ async function openPglite(location: string): Promise<Db> {
     exec: (script) => exclusive(() => inside.exec(script)),
     tx: (fn) =>
       exclusive(async () => {
-        await run('begin');
+        await statement('begin');
         try {
           const result = await fn(inside);
-          const [done] = parse.parseResults((await lite.execProtocol(protocol.serialize.query('commit'))).messages, lite.parsers);
-          if (done?.command === 'ROLLBACK') throw new RolledBack();
+          if ((await statement('commit'))?.command === 'ROLLBACK') throw new RolledBack();
           return result;
         } catch (error) {
-          await lite.exec('rollback').catch(() => {});
+          await statement('rollback').catch(() => {});
           throw error;
         }
       }),
     close: () => exclusive(() => lite.close()),
   };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 async function openPostgres(url: string, schema?: string): Promise<Db> {

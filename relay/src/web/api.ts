@@ -7,11 +7,10 @@ import { atRest } from '../privacy/at-rest.ts';
 import type { Db } from '../store/db.ts';
 import type { Outbox } from '../sync/outbox.ts';
 import { safeEqual } from '../ingest/hmac.ts';
+import { isLoopback } from './loopback.ts';
 import { z } from 'zod';
 
 export type ApiDeps = { db: Db; outbox: Outbox; apiToken: string | undefined; onReplay: () => void };
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * With API_TOKEN set, requests need `Authorization: Bearer <token>`. Without it the API holds
@@ -24,7 +23,7 @@ export function requireApiAccess(apiToken: string | undefined) {
       if (safeEqual(given, apiToken)) return next();
       return res.status(401).json({ error: 'missing or wrong bearer token' });
     }
-    if (LOOPBACK.has(req.socket.remoteAddress ?? '')) return next();
+    if (isLoopback(req.socket.remoteAddress)) return next();
     res.status(401).json({ error: 'set API_TOKEN to use the API from another machine' });
   };
 }

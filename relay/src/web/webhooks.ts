@@ -15,6 +15,7 @@ import { formParams, parseTwilio, verifyTwilioSignature, type TwilioBody, type T
 import { parseVapi, verifyVapi } from '../ingest/vapi.ts';
 import type { Metrics } from '../metrics.ts';
 import type { WebhookSecrets } from '../secrets.ts';
+import { isLoopback } from './loopback.ts';
 
 export type WebhookDeps = {
   intake: Intake;
@@ -33,7 +34,6 @@ type Source = 'twilio' | 'generic' | 'vapi' | 'retell';
 type Webhook = { query: URLSearchParams; headers: IncomingHttpHeaders; body: Buffer; publicUrl: () => string };
 type Route = { source: Source; toEvent: (webhook: Webhook) => IngestEvent | null };
 
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 // The three answers a stored webhook gets, built once.
 const ACK = { accepted: json({ ok: true, result: 'accepted' }), duplicate: json({ ok: true, result: 'duplicate' }), ignored: json({ ok: true, result: 'ignored' }) };
@@ -77,7 +77,7 @@ export function webhookHandler(deps: WebhookDeps): WebhookHandler {
   // Twilio signs the URL it was given: PUBLIC_URL behind a TLS-terminating proxy, else this
   // request's own scheme and host (X-Forwarded-Proto is believed only from a proxy on loopback).
   const requestBase = (req: IncomingMessage) => {
-    const forwarded = LOOPBACK.test(req.socket.remoteAddress ?? '') ? header(req.headers, 'x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
+    const forwarded = isLoopback(req.socket.remoteAddress) ? header(req.headers, 'x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
     const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
     return `${forwarded || (encrypted ? 'https' : 'http')}://${header(req.headers, 'host') ?? 'localhost'}`;
   };
