@@ -21,6 +21,20 @@ function keyObject(secret: Buffer): KeyObject {
   return object;
 }
 
+// Every seal needs a fresh random IV, and crypto.randomBytes costs a native call and a getpid
+// system call each time (a few microseconds, more than sealing a phone number). IVs are cut from
+// a pool of random bytes drawn 4 KiB at a time instead; each is used once, so each is still fresh.
+let ivPool = Buffer.alloc(0);
+let ivOffset = 0;
+function freshIv(): Buffer {
+  if (ivOffset + 12 > ivPool.length) {
+    ivPool = randomBytes(4096);
+    ivOffset = 0;
+  }
+  ivOffset += 12;
+  return ivPool.subarray(ivOffset - 12, ivOffset);
+}
+
 export class KeyRing {
   private keys: Key[];
   /** Where generated keys live; undefined when they come from ENCRYPTION_KEY. */
@@ -42,7 +56,7 @@ export class KeyRing {
 
   seal(plain: string): string {
     const key = this.keys[0]!;
-    const iv = randomBytes(12);
+    const iv = freshIv();
     const cipher = createCipheriv('aes-256-gcm', keyObject(key.secret), iv);
     cipher.setAAD(Buffer.from(PREFIX + key.id));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);

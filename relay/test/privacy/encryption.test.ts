@@ -27,6 +27,13 @@ describe('encryption at rest', () => {
     assert.equal(ring.open(ring.seal('')), '');
   });
 
+  it('never uses an IV twice, across the random pool it draws IVs from', () => {
+    // Over a thousand seals: the 4 KiB pool is refilled twice on the way.
+    const ivs = Array.from({ length: 1000 }, () => ring.seal('+15615550192').split(':')[3]);
+    assert.equal(new Set(ivs).size, ivs.length);
+    assert.ok(ivs.every((iv) => Buffer.from(iv!, 'base64url').length === 12));
+  });
+
   it('refuses a value whose ciphertext, tag or key label was changed', () => {
     const sealed = ring.seal('hello there');
     const parts = sealed.split(':');
