@@ -20,6 +20,11 @@ export function createMetrics() {
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
       registers,
     }),
+    eventsMerged: new Counter({
+      name: 'relay_events_merged_total',
+      help: 'Stored webhook events merged into their calls; behind relay_webhooks_total{result="accepted"} by the events still waiting to be merged.',
+      registers,
+    }),
     callsFinalised: new Counter({ name: 'relay_calls_finalised_total', help: 'Calls finalised.', registers }),
     analyses: new Counter({
       name: 'relay_analyses_total',

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { createAnalyser, createOfflineAnalyser } from './analysis/analyser.ts';
 import { Finaliser } from './calls/finaliser.ts';
 import { Intake } from './calls/intake.ts';
+import { MergePace } from './calls/merge-pace.ts';
 import { isTerminal } from './ingest/event.ts';
 import { CallStore } from './calls/store.ts';
 import type { Config } from './config.ts';
@@ -138,19 +139,21 @@ export class Relay {
     );
     this.loops = [finaliseLoop, ...deliveryLoops, gaugeLoop, retentionLoop];
 
+    const pace = new MergePace();
     const projectLoop = new Loop(
       'project',
       async () => {
         // Acknowledging webhooks comes first: while they are arriving, merge in small batches so
         // an ack never waits long behind a merge (on PGlite the store shares this thread).
         const busy = performance.now() - intake.lastWriteAt < 50;
-        const applied = await this.store.project(busy ? 16 : 500);
+        const size = pace.size(busy);
+        const applied = await this.store.project(size);
+        const pause = busy ? pace.merged(size, applied.length) : 0;
+        metrics.eventsMerged.inc(applied.length);
         // A call that is ready early (ended, transcript and recording in) should not wait for the
         // next tick; a ringing or answered call cannot be ready, so it wakes nothing.
         if (applied.some((e) => (e.call.status && isTerminal(e.call.status)) || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
-        // While busy, one small batch per 20 ms: merging keeps up with ~800 events a second
-        // and never holds the store for more than a few milliseconds at a time.
-        return busy && applied.length > 0 ? { sleepMs: 20 } : applied.length;
+        return busy && applied.length > 0 ? { sleepMs: pause } : applied.length;
       },
       // Polled rather than woken per webhook: merging in batches of many events costs a few
       // statements per batch, merging after every webhook would cost them per webhook.
