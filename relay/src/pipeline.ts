@@ -148,7 +148,7 @@ export class Relay {
         const busy = performance.now() - intake.lastWriteAt < 50;
         const size = pace.size(busy);
         const applied = await this.store.project(size);
-        const pause = busy ? pace.merged(size, applied.length) : 0;
+        const pause = pace.merged(busy, size, applied.length);
         metrics.eventsMerged.inc(applied.length);
         // A call that is ready early (ended, transcript and recording in) should not wait for the
         // next tick; a ringing or answered call cannot be ready, so it wakes nothing.

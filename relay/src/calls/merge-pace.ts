@@ -24,9 +24,15 @@ export class MergePace {
     return busy ? BUSY_SIZE : IDLE_SIZE;
   }
 
-  /** Records what the last merge found and returns the pause before the next, while busy. */
-  merged(size: number, count: number, now = performance.now()): number {
-    if (count < size) {
+  /**
+   * Records what the last merge found and returns the pause before the next while webhooks are
+   * arriving. Once they stop, the backlog is merged in large batches and the pace starts over.
+   */
+  merged(busy: boolean, size: number, count: number, now = performance.now()): number {
+    if (!busy) {
+      this.pause = SLOWEST_MS;
+      this.fullSince = null;
+    } else if (count < size) {
       this.fullSince = null;
       this.pause = Math.min(SLOWEST_MS, this.pause * 2);
     } else if (this.fullSince === null) {

@@ -13,7 +13,7 @@ describe('merge pace', () => {
 
   it('keeps the 20 ms pause through a burst shorter than a second', () => {
     const pace = new MergePace();
-    for (let t = 0; t < 1000; t += 20) assert.equal(pace.merged(16, 16, t), 20);
+    for (let t = 0; t < 1000; t += 20) assert.equal(pace.merged(true, 16, 16, t), 20);
   });
 
   it('halves the pause for each second batches keep coming back full, down to 2 ms', () => {
@@ -24,7 +24,7 @@ describe('merge pace', () => {
       const end = t + 1000;
       let pause = 20;
       while (t < end) {
-        pause = pace.merged(16, 16, t);
+        pause = pace.merged(true, 16, 16, t);
         t += pause;
       }
       pauses.push(pause);
@@ -35,12 +35,21 @@ describe('merge pace', () => {
 
   it('doubles the pause back, up to 20 ms, as soon as a batch comes back short', () => {
     const pace = new MergePace();
-    for (let t = 0; t <= 3000; t += 5) pace.merged(16, 16, t);
-    assert.equal(pace.merged(16, 16, 3001), 2.5);
-    assert.equal(pace.merged(16, 9, 3002), 5);
-    assert.equal(pace.merged(16, 16, 3003), 5, 'a full batch after a short one starts a new second');
-    assert.equal(pace.merged(16, 0, 3004), 10);
-    assert.equal(pace.merged(16, 0, 3005), 20);
-    assert.equal(pace.merged(16, 0, 3006), 20);
+    for (let t = 0; t <= 3000; t += 5) pace.merged(true, 16, 16, t);
+    assert.equal(pace.merged(true, 16, 16, 3001), 2.5);
+    assert.equal(pace.merged(true, 16, 9, 3002), 5);
+    assert.equal(pace.merged(true, 16, 16, 3003), 5, 'a full batch after a short one starts a new second');
+    assert.equal(pace.merged(true, 16, 0, 3004), 10);
+    assert.equal(pace.merged(true, 16, 0, 3005), 20);
+    assert.equal(pace.merged(true, 16, 0, 3006), 20);
+  });
+
+  it('starts over once webhooks stop: a later burst begins at the slow pace', () => {
+    const pace = new MergePace();
+    for (let t = 0; t <= 2000; t += 5) pace.merged(true, 16, 16, t);
+    assert.equal(pace.merged(true, 16, 16, 2001), 5);
+    pace.merged(false, 500, 500, 2100);
+    assert.equal(pace.merged(true, 16, 16, 60_000), 20, 'full batches a minute apart are not a second of them');
+    assert.equal(pace.merged(true, 16, 16, 60_500), 20);
   });
 });
