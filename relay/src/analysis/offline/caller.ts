@@ -65,24 +65,24 @@ export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Cal
     if (!known) byName.set(c.placeholder, { score: c.score, turn: c.turn, mentions: 1 });
     else byName.set(c.placeholder, { score: Math.max(known.score, c.score), turn: Math.max(known.turn, c.turn), mentions: known.mentions + 1 });
   }
-  const words = (placeholder: string) => (redacted.valueOf(placeholder) ?? '').split(/\s+/).length;
+  const wordsIn = (placeholder: string) => (redacted.valueOf(placeholder) ?? '').split(/\s+/).length;
   let best: { placeholder: string; score: number; turn: number } | null = null;
   for (const [placeholder, c] of byName) {
     const score = Math.min(OFFLINE_CAP, c.score + 0.05 * (c.mentions - 1));
     // Ties go to the fuller name, which is what a CRM matches on ("Bartholomew Finch. People
     // call me Bart."), then to the later mention: callers correct themselves ("sorry, it's Jon with no h").
-    const fuller = best ? words(placeholder) - words(best.placeholder) : 0;
+    const fuller = best ? wordsIn(placeholder) - wordsIn(best.placeholder) : 0;
     if (!best || score > best.score || (score === best.score && (fuller > 0 || (fuller === 0 && c.turn > best.turn)))) best = { placeholder, score, turn: c.turn };
   }
   // A first name or a surname given on its own, and the name said in full elsewhere ("its tasha"
   // ... "williams" ... "great, tasha williams"): the full name is what a CRM matches on.
   let name = best ? redacted.valueOf(best.placeholder) : null;
   if (name) {
-    const words = (value: string) => value.toLowerCase().split(/\s+/).filter((w) => !TITLE.test(w));
-    const chosen = words(name);
+    const nameWords = (value: string) => value.toLowerCase().split(/\s+/).filter((w) => !TITLE.test(w));
+    const chosen = nameWords(name);
     for (const entity of redacted.entities) {
       if (entity.type !== 'name' || entity.cue === 'other' || TITLE.test(entity.normalised)) continue;
-      const full = words(entity.normalised);
+      const full = nameWords(entity.normalised);
       if (full.length > chosen.length && chosen.every((w) => full.includes(w))) name = entity.normalised;
     }
   }

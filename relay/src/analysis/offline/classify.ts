@@ -56,6 +56,9 @@ export function loadWordModels(): void {
   dispositionModel();
 }
 
+/** How many words these turns hold. */
+const wordCount = (turns: Turn[]) => turns.reduce((n, t) => n + t.text.split(/\s+/).filter(Boolean).length, 0);
+
 /** Intents the agent can tell as well as the caller: a robocall's pitch, a wrong number. */
 const AGENT_KNOWS = new Set<Intent>(['spam', 'wrong_number']);
 
@@ -88,7 +91,7 @@ export function classifyIntent(turns: Turn[], extra: string | null, direction: D
   if (model) {
     // A few words are too little for the model to be sure of anything ("hi, yeah ... sure"):
     // below a dozen words from the other party its say shrinks with them.
-    const said = turns.filter((t) => t.speaker === 'caller' || direction === 'outbound').reduce((n, t) => n + t.text.split(/\s+/).filter(Boolean).length, 0);
+    const said = wordCount(turns.filter((t) => t.speaker === 'caller' || direction === 'outbound'));
     const weight = MODEL_WEIGHT * Math.min(1, said / 12);
     if (weight > 0) for (const [intent, p] of posterior<Intent>(model, intentWords(turns, direction))) scores.set(intent, scores.get(intent)! + weight * p);
   }
@@ -151,7 +154,7 @@ export function classifyDisposition(
     const vendor = outcomeHits([{ speaker: 'agent', text: extra, startMs: null }]);
     for (const [d, s] of vendor.scores) scores.set(d, scores.get(d)! + s * 0.5);
   }
-  const callerWords = turns.filter((t) => t.speaker === 'caller').reduce((n, t) => n + t.text.split(/\s+/).filter(Boolean).length, 0);
+  const callerWords = wordCount(turns.filter((t) => t.speaker === 'caller'));
   const pick = (value: Disposition, confidence: number): Scored<Disposition> => ({ value, confidence, scores, evidence });
 
   if (turns.length === 0 || callerWords === 0) {

@@ -94,7 +94,7 @@ export const AMBIGUOUS_FIRST_NAMES = new Set([
  * ("It should be under...", "Press one now"), without being a name.
  */
 export const NOT_NAMES = new Set(
-  `monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december today tomorrow tonight
+  words(`monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december today tomorrow tonight
 yesterday morning afternoon evening noon midnight sorry calling just here there fine good great okay ok not looking trying interested wondering hoping still also really
 very so the a an my your our their his her its this that these those what when where why how who which yes yeah no nope sure hello hi hey thanks thank please well um uh
 oh actually basically honestly anyway right correct perfect awesome wonderful excellent alright new old back home out in on at by with from for about regarding again
@@ -112,9 +112,7 @@ gonna trying try calling wanted wondering hoping afraid sure certain checking fo
 dont cant wont didnt doesnt isnt wasnt arent werent havent thats whats hes shes theyre youre ive id ill lets oclock wanna gotta kinda sorta
 yup mhm hmm ma'am mam sir dude bro buddy hun honey gracias hola ext th lt sgt capt rev prof officer detective sergeant lieutenant deputy trooper nurse coach pastor reverend judge professor captain
 it you we they he she me him them us yourself myself
-press dial hold forget listen look tell send stop wait cancel check give`
-    .split(/\s+/)
-    .filter(Boolean),
+press dial hold forget listen look tell send stop wait cancel check give`),
 );
 
 /** Kinds of place that a name before them belongs to: "Wells Street", "Quincy Market" (not "Park" or "Hall": surnames as often). */
@@ -126,10 +124,8 @@ arena gardens terrace commons crossing landing pointe estates apartments towers 
 
 /** Words that say the name that follows belongs to a business, not a person. */
 export const BUSINESS_WORDS = new Set(
-  `dental dentistry plumbing heating cooling electric electrical roofing hvac services service solutions company co inc llc ltd corp corporation group center centre
+  words(`dental dentistry plumbing heating cooling electric electrical roofing hvac services service solutions company co inc llc ltd corp corporation group center centre
 associates partners law firm auto repair motors realty insurance bank pharmacy vet veterinary clinic hospital health medical pediatrics orthodontics therapy salon spa
 studio fitness gym restaurant pizza cafe hotel office offices support team store shop landscaping cleaning cleaners movers moving construction builders homes properties
-design consulting remodeling bakery furniture chiropractic accounting cpa cpas legal tires`
-    .split(/\s+/)
-    .filter(Boolean),
+design consulting remodeling bakery furniture chiropractic accounting cpa cpas legal tires`),
 );

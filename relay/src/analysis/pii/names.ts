@@ -28,6 +28,10 @@ const TOKEN = new RegExp(`^${TOKEN_TEXT}`, 'u');
 /** Every word of a text, for the cue search. */
 const WORDS = new RegExp(String.raw`(?<![\p{L}'’])${TOKEN_TEXT}`, 'gu');
 const CAPITALISED = /^\p{Lu}/u;
+/** Speech-to-text without casing: no capitals to tell a name by. */
+const uncased = (text: string) => text === text.toLowerCase();
+/** A word in an uncased transcript, where any word in no dictionary may be a name. */
+const LOWER_WORD = String.raw`\p{Ll}[\p{Ll}'’-]+`;
 
 /** "Am I speaking with Howard?": whoever is asked for, named in full or not. */
 const ASKS_FOR = /\b(?:am i speaking (?:with|to)|is this|may i speak (?:with|to)|can i speak (?:with|to)|is that)\s*$/i;
@@ -154,7 +158,7 @@ function make(tokens: Token[], cue: NameCue, score: number): NameDetection {
 /** Names after cue phrases, titles and greetings. */
 function cued(text: string): NameDetection[] {
   const out: NameDetection[] = [];
-  const lowerCase = text === text.toLowerCase();
+  const lowerCase = uncased(text);
   for (const match of text.matchAll(WORDS)) {
     const at = match.index;
     const word = match[0];
@@ -235,8 +239,8 @@ function addressed(text: string): NameDetection[] {
 function signOff(text: string): NameDetection[] {
   const out: NameDetection[] = [];
   // Lower-case transcripts: any word in no dictionary ("um hi, bartek here").
-  const lowerCase = text === text.toLowerCase();
-  const word = lowerCase ? String.raw`\p{Ll}[\p{Ll}'’-]+` : WORD;
+  const lowerCase = uncased(text);
+  const word = lowerCase ? LOWER_WORD : WORD;
   for (const match of text.matchAll(new RegExp(String.raw`(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes|um|uh),?\s+)*(${word})(\s+${word})?\s+(?:here|speaking)\b`, 'gu'))) {
     const name = match[1]! + (match[2] ?? '');
     if (NOT_NAMES.has(match[1]!.toLowerCase()) || (lowerCase && !name.split(/\s+/).every(isNameLike))) continue;
@@ -280,7 +284,7 @@ function spelled(text: string, nameAsked: boolean): NameDetection[] {
 function answered(text: string): NameDetection[] {
   const out: NameDetection[] = [];
   const bare = text.trim().match(/^(?:(?:yeah|yes|sure|ok|okay|um|uh|it's|its|it is),?\s+)*([a-z][a-z'’-]+(?:\s+[a-z][a-z'’-]+){0,2})[.!]?$/);
-  if (bare && text === text.toLowerCase()) {
+  if (bare && uncased(text)) {
     const words = bare[1]!.split(/\s+/);
     if (!words.some((w) => NOT_NAMES.has(w) || BUSINESS_WORDS.has(w))) {
       const start = text.indexOf(bare[1]!);
@@ -308,10 +312,11 @@ function answered(text: string): NameDetection[] {
 /** "Derek, D-E-R-E-K, Olsen": a name, its spelling, then the surname, said as one. */
 function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetection[] {
   const out = [...found];
+  const lowerCase = uncased(text);
+  const surnameAfter = new RegExp(String.raw`^[\s,.\-]+(${lowerCase ? LOWER_WORD : WORD})(?!\p{L})`, 'u');
   for (const run of found.filter((d) => d.cue === 'spelled')) {
     const first = found.find((d) => d.cue !== 'spelled' && d.end <= run.start && /^[\s,.-]*$/.test(text.slice(d.end, run.start)) && d.normalised.toLowerCase() === run.normalised.toLowerCase());
-    const lowerCase = text === text.toLowerCase();
-    const surname = text.slice(run.end).match(new RegExp(String.raw`^[\s,.\-]+(${lowerCase ? String.raw`\p{Ll}[\p{Ll}'’\-]+` : WORD})(?!\p{L})`, 'u'));
+    const surname = text.slice(run.end).match(surnameAfter);
     if (!first || !surname || NOT_NAMES.has(surname[1]!.toLowerCase()) || (lowerCase && !isNameLike(surname[1]!))) continue;
     const end = run.end + surname[0].length;
     out.push({ type: 'name', start: first.start, end, normalised: `${first.normalised} ${surname[1]}`, score: 0.85, cue: first.cue });
@@ -337,7 +342,7 @@ function ownerOf(text: string, start: number, word: string): NameDetection | nul
  * or two words in a row that can only be names ("Deshawn Okafor").
  */
 function plain(text: string): NameDetection[] {
-  if (text === text.toLowerCase()) return plainLowerCase(text);
+  if (uncased(text)) return plainLowerCase(text);
   const out: NameDetection[] = [];
   // The end of a run of capitalised words already judged, so "Morgan Stanley" is not tried again as "Stanley".
   let judged = 0;
@@ -383,7 +388,7 @@ function plainLowerCase(text: string): NameDetection[] {
     const token = tokens[i]!;
     const next = tokens[i + 1];
     const adjacent = next !== undefined && /^\s+$/.test(text.slice(token.end, next.start));
-    const surname = adjacent && next.text.length >= 3 && !ENGLISH_WORDS.has(next.text) && !NOT_NAMES.has(next.text) && !PLACES_AND_BRANDS.has(next.text) && !BUSINESS_WORDS.has(next.text);
+    const surname = adjacent && isNameLike(next.text);
     if (isKnownFirst(token.text, false) && (surname || !ENGLISH_WORDS.has(token.text))) out.push(make(surname ? [token, next] : [token], 'plain', 0.7));
     else if (surname && isNameOnly(token.text) && isNameOnly(next.text)) out.push(make([token, next], 'plain', 0.7));
     else continue;
