@@ -13,15 +13,11 @@ export type Scored<T extends string> = { value: T; confidence: number; scores: M
 /** Confidences the offline analyser reports never go above this: it is rules, not understanding. */
 export const OFFLINE_CAP = 0.7;
 
-const globalPatterns = new WeakMap<Cue, RegExp>();
-
 function hits(text: string, cues: Cue[]): { weight: number; index: number }[] {
   const lower = text.toLowerCase();
   const out: { weight: number; index: number }[] = [];
   for (const c of cues) {
-    let pattern = globalPatterns.get(c);
-    if (!pattern) globalPatterns.set(c, (pattern = new RegExp(c.pattern.source, 'g')));
-    for (const match of lower.matchAll(pattern)) {
+    for (const match of lower.matchAll(c.pattern)) {
       if (c.negatable && negated(lower, match.index)) continue;
       out.push({ weight: c.weight, index: match.index });
     }

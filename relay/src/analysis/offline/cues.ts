@@ -3,9 +3,11 @@
 // says first, outcome cues count most near the end of the call.
 import type { Disposition, Intent } from '../../taxonomy.ts';
 
+/** `pattern` is global: every place a cue is said counts. */
 export type Cue = { pattern: RegExp; weight: number; /** "not ..." before it cancels it */ negatable: boolean };
 
-const cue = (pattern: RegExp, weight: number, negatable = true): Cue => ({ pattern, weight, negatable });
+const everywhere = (pattern: RegExp) => new RegExp(pattern.source, 'g');
+const cue = (pattern: RegExp, weight: number, negatable = true): Cue => ({ pattern: everywhere(pattern), weight, negatable });
 const NOUNS = String.raw`appointment|appt|follow-?up|ultrasound|mri|ct scan|scan|surgery|procedure|biopsy|mammogram|colonoscopy|infusion|blood ?work|physical therapy|therapy|consultation|consult|visit|cleaning|check-?up|exam|physical|demo|estimate|inspection|session|slot|service call|tour|viewing|reservation|booking|spot|haircut|color|massage|flu shot|vaccine|x-?ray|oil change|test drive|fitting|table|class|lesson|tee time|room`;
 
 /** The caller mentioning an appointment they already have ("I'm booked for Friday", "you guys are coming Tuesday"). */
@@ -88,7 +90,7 @@ export const INTENT_CUES: Record<Intent, Cue[]> = {
 
 /** Outcome cues. `agentOnly` cues only count when the agent says them. */
 export type OutcomeCue = Cue & { speaker?: 'agent' | 'caller' };
-const outcome = (pattern: RegExp, weight: number, speaker?: 'agent' | 'caller', negatable = true): OutcomeCue => ({ pattern, weight, negatable, speaker });
+const outcome = (pattern: RegExp, weight: number, speaker?: 'agent' | 'caller', negatable = true): OutcomeCue => ({ pattern: everywhere(pattern), weight, negatable, speaker });
 
 export const DISPOSITION_CUES: Partial<Record<Disposition, OutcomeCue[]>> = {
   appointment_booked: [
