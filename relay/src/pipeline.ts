@@ -143,8 +143,8 @@ export class Relay {
     const projectLoop = new Loop(
       'project',
       async () => {
-        // Acknowledging webhooks comes first: while they are arriving, merge in small batches so
-        // an ack never waits long behind a merge (on PGlite the store shares this thread).
+        // Webhooks stored in the last 50 ms make the relay busy; merge-pace.ts says how merging
+        // then yields to their acknowledgements.
         const busy = performance.now() - intake.lastWriteAt < 50;
         const size = pace.size(busy);
         const applied = await this.store.project(size);
