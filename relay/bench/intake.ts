@@ -85,7 +85,28 @@ export type IntakeBench = {
   ratioRange: [number, number];
   /** Acknowledgement latency at a steady rate below saturation, as a platform sends webhooks. */
   paced: { perSecond: number; relay: LoadResult };
+  /**
+   * A steady rate above what merging at its resting pace keeps up with: acknowledgement latency,
+   * and how many acknowledged events were still waiting to be merged into their calls, sampled
+   * each second (the largest) and when the last webhook was answered.
+   */
+  sustained: { perSecond: number; relay: LoadResult; backlogMax: number; backlogAtEnd: number };
 };
+
+/** Acknowledged webhooks not yet merged into their calls, from the relay's own counters. */
+async function backlog(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sum = (pattern: RegExp) => [...text.matchAll(pattern)].reduce((n, m) => n + Number(m[1]), 0);
+  return sum(/^relay_webhooks_total\{[^}]*result="accepted"[^}]*\} (\d+)/gm) - sum(/^relay_events_merged_total (\d+)/gm);
+}
+
+async function sustainedRun(url: string, perSecond: number, seconds: number): Promise<IntakeBench['sustained']> {
+  let backlogMax = 0;
+  const sampler = setInterval(() => void backlog(url).then((n) => (backlogMax = Math.max(backlogMax, n)), () => {}), 1000);
+  const relay = await runPaced(url, prepare(perSecond * seconds), perSecond).finally(() => clearInterval(sampler));
+  const backlogAtEnd = await backlog(url);
+  return { perSecond, relay, backlogMax: Math.max(backlogMax, backlogAtEnd), backlogAtEnd };
+}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
@@ -114,7 +135,18 @@ function summarise(rounds: Round[]): Summary {
   };
 }
 
-export async function benchIntake(options: { requests: number; concurrency: number; rounds: number; pacedPerSecond: number; pacedSeconds: number; databaseUrl?: string }): Promise<IntakeBench[]> {
+type IntakeOptions = {
+  requests: number;
+  concurrency: number;
+  rounds: number;
+  pacedPerSecond: number;
+  pacedSeconds: number;
+  sustainedPerSecond: number;
+  sustainedSeconds: number;
+  databaseUrl?: string;
+};
+
+export async function benchIntake(options: IntakeOptions): Promise<IntakeBench[]> {
   const engines: [string, Record<string, string>][] = [['pglite', {}]];
   if (options.databaseUrl) engines.push(['postgres', { DATABASE_URL: options.databaseUrl, DATABASE_SCHEMA: `bench_${randomBytes(4).toString('hex')}` }]);
   const results: IntakeBench[] = [];
@@ -127,7 +159,7 @@ export async function benchIntake(options: { requests: number; concurrency: numb
 async function benchEngine(
   engine: string,
   env: Record<string, string>,
-  options: { requests: number; concurrency: number; rounds: number; pacedPerSecond: number; pacedSeconds: number; databaseUrl?: string },
+  options: IntakeOptions,
 ): Promise<IntakeBench> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-bench-'));
   const relayEnv = { PORT: '0', DATA_DIR: dataDir, TWILIO_AUTH_TOKEN: TOKEN, WEBHOOK_SECRET: 'bench-webhook-secret-0123456789', LOG_LEVEL: 'warn', PUBLIC_URL, ...env };
@@ -139,6 +171,7 @@ async function benchEngine(
   const bareRounds: Round[] = [];
   const relayRounds: Round[] = [];
   let paced: LoadResult;
+  let sustained: IntakeBench['sustained'];
   try {
     for (const child of [bareChild, relayChild]) await runLoad(child.url, prepare(300), options.concurrency); // warm up JIT and connections
     for (let r = 0; r < options.rounds; r++) {
@@ -146,6 +179,8 @@ async function benchEngine(
       relayRounds.push(await round(relayChild, options.requests, options.concurrency));
     }
     paced = await runPaced(relayChild.url, prepare(options.pacedPerSecond * options.pacedSeconds), options.pacedPerSecond);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    sustained = await sustainedRun(relayChild.url, options.sustainedPerSecond, options.sustainedSeconds);
   } finally {
     await Promise.all([bareChild.stop(), relayChild.stop()]);
     if (env.DATABASE_SCHEMA && options.databaseUrl) await dropSchema(options.databaseUrl, env.DATABASE_SCHEMA);
@@ -164,6 +199,7 @@ async function benchEngine(
     ratio: median(ratios),
     ratioRange: [Math.min(...ratios), Math.max(...ratios)],
     paced: { perSecond: options.pacedPerSecond, relay: paced },
+    sustained,
   };
 }
 

@@ -36,11 +36,11 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 print(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
 
 print('\n== webhook intake (Twilio status callbacks, signed, stored durably before the acknowledgement; 16 in flight; servers measured in turn, median round)');
-const intake = await benchIntake({ requests: quick ? 1000 : 2000, concurrency: 16, rounds: quick ? 3 : 9, pacedPerSecond: 500, pacedSeconds: quick ? 4 : 10, databaseUrl });
+const intake = await benchIntake({ requests: quick ? 1000 : 2000, concurrency: 16, rounds: quick ? 3 : 9, pacedPerSecond: 500, pacedSeconds: quick ? 4 : 10, sustainedPerSecond: 1200, sustainedSeconds: quick ? 5 : 15, databaseUrl });
 const micros = (n: number | null) => (n === null ? 'n/a' : `${n} us`);
 for (const r of intake) {
   print(
-    `${r.engine.padEnd(9)} relay ${Math.round(r.relay.perSecond)}/s vs bare express ${Math.round(r.bare.perSecond)}/s: ratio ${r.ratio.toFixed(2)} (rounds ${r.ratioRange.map((x) => x.toFixed(2)).join('-')}; aim >= 0.5); ack p50 ${r.relay.p50Ms.toFixed(1)} ms, p99 ${r.relay.p99Ms.toFixed(1)} ms (aim < 20); CPU per request ${micros(r.relay.cpuMicrosPerRequest)} vs ${micros(r.bare.cpuMicrosPerRequest)}${r.databaseCpuMicrosPerRequest === null ? '' : ` + ${r.databaseCpuMicrosPerRequest} us in PostgreSQL`}; at a steady ${r.paced.perSecond} webhooks/s: ack p50 ${r.paced.relay.p50Ms.toFixed(1)} ms, p99 ${r.paced.relay.p99Ms.toFixed(1)} ms, ${r.paced.relay.errors} errors`,
+    `${r.engine.padEnd(9)} relay ${Math.round(r.relay.perSecond)}/s vs bare express ${Math.round(r.bare.perSecond)}/s: ratio ${r.ratio.toFixed(2)} (rounds ${r.ratioRange.map((x) => x.toFixed(2)).join('-')}; aim >= 0.5); ack p50 ${r.relay.p50Ms.toFixed(1)} ms, p99 ${r.relay.p99Ms.toFixed(1)} ms (aim < 20); CPU per request ${micros(r.relay.cpuMicrosPerRequest)} vs ${micros(r.bare.cpuMicrosPerRequest)}${r.databaseCpuMicrosPerRequest === null ? '' : ` + ${r.databaseCpuMicrosPerRequest} us in PostgreSQL`}; at a steady ${r.paced.perSecond} webhooks/s: ack p50 ${r.paced.relay.p50Ms.toFixed(1)} ms, p99 ${r.paced.relay.p99Ms.toFixed(1)} ms, ${r.paced.relay.errors} errors; at a steady ${r.sustained.perSecond}/s for ${Math.round(r.sustained.relay.seconds)} s: ack p50 ${r.sustained.relay.p50Ms.toFixed(1)} ms, p99 ${r.sustained.relay.p99Ms.toFixed(1)} ms, ${r.sustained.relay.errors} errors, events waiting to be merged at most ${r.sustained.backlogMax}, ${r.sustained.backlogAtEnd} at the end`,
   );
 }
 
