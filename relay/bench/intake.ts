@@ -112,15 +112,17 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 type Round = LoadResult & { cpu: number | null; databaseCpu: number };
 
+// The relay merges what it acknowledged right after a burst; waiting for that before the next
+// measurement keeps one run's background work from being counted against the next.
+const afterBurst = () => new Promise((resolve) => setTimeout(resolve, 1500));
+
 async function round(child: Child, requests: number, concurrency: number): Promise<Round> {
   const prepared = prepare(requests);
   const pid = child.process.pid!;
   const [cpu0, db0] = [cpuSeconds(pid), postgresCpuSeconds()];
   const result = await runLoad(child.url, prepared, concurrency);
   const [cpu1, db1] = [cpuSeconds(pid), postgresCpuSeconds()];
-  // The relay merges what it acknowledged right after a burst; let it finish before the next
-  // server is measured, so one's background work is not counted against the other.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await afterBurst();
   return { ...result, cpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, databaseCpu: db1 - db0 };
 }
 
@@ -179,7 +181,7 @@ async function benchEngine(
       relayRounds.push(await round(relayChild, options.requests, options.concurrency));
     }
     paced = await runPaced(relayChild.url, prepare(options.pacedPerSecond * options.pacedSeconds), options.pacedPerSecond);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await afterBurst();
     sustained = await sustainedRun(relayChild.url, options.sustainedPerSecond, options.sustainedSeconds);
   } finally {
     await Promise.all([bareChild.stop(), relayChild.stop()]);
