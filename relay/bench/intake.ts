@@ -93,11 +93,11 @@ export type IntakeBench = {
   sustained: { perSecond: number; relay: LoadResult; backlogMax: number; backlogAtEnd: number };
 };
 
-/** Acknowledged webhooks not yet merged into their calls, from the relay's own counters. */
+/** Acknowledged webhooks not yet merged into their calls (nor dropped as repeats), from the relay's own counters. */
 async function backlog(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const sum = (pattern: RegExp) => [...text.matchAll(pattern)].reduce((n, m) => n + Number(m[1]), 0);
-  return sum(/^relay_webhooks_total\{[^}]*result="accepted"[^}]*\} (\d+)/gm) - sum(/^relay_events_merged_total (\d+)/gm);
+  return sum(/^relay_webhooks_total\{[^}]*result="accepted"[^}]*\} (\d+)/gm) - sum(/^relay_events_(?:merged|duplicate)_total (\d+)/gm);
 }
 
 async function sustainedRun(url: string, perSecond: number, seconds: number): Promise<IntakeBench['sustained']> {

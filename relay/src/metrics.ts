@@ -9,7 +9,7 @@ export function createMetrics() {
     registry,
     webhooks: new Counter({
       name: 'relay_webhooks_total',
-      help: 'Webhook deliveries received, by source and result (accepted, duplicate, rejected).',
+      help: 'Webhook deliveries received, by source and result (accepted, ignored, rejected, error).',
       labelNames: ['source', 'result'] as const,
       registers,
     }),
@@ -22,7 +22,12 @@ export function createMetrics() {
     }),
     eventsMerged: new Counter({
       name: 'relay_events_merged_total',
-      help: 'Stored webhook events merged into their calls; behind relay_webhooks_total{result="accepted"} by the events still waiting to be merged.',
+      help: 'Acknowledged webhook events merged into their calls. Accepted webhooks minus merged and duplicate events are the events still waiting.',
+      registers,
+    }),
+    eventsDuplicate: new Counter({
+      name: 'relay_events_duplicate_total',
+      help: 'Acknowledged webhook events dropped at the merge as repeats of an event already stored.',
       registers,
     }),
     callsFinalised: new Counter({ name: 'relay_calls_finalised_total', help: 'Calls finalised.', registers }),

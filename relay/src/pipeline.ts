@@ -70,6 +70,7 @@ export class Relay {
     this.protection = loadDataProtection(config, log);
     protectAtRest(this.db, this.protection.keys);
     this.store = new CallStore(this.db, file.finalisation.graceSeconds);
+    while ((await this.store.mergeUnapplied()) > 0);
     this.outbox = new Outbox(this.db, file.delivery, metrics, log);
     this.secrets = loadWebhookSecrets(config, log);
     const hubspotApi = createHubSpotApi(config, metrics);
@@ -147,13 +148,15 @@ export class Relay {
         // then yields to their acknowledgements.
         const busy = performance.now() - intake.lastWriteAt < 50;
         const size = pace.size(busy);
-        const applied = await this.store.project(size);
-        const pause = pace.merged(busy, size, applied.length);
-        metrics.eventsMerged.inc(applied.length);
+        const { merged, duplicates, more } = await this.store.importIntake(size);
+        const pause = pace.merged(busy, more);
+        metrics.eventsMerged.inc(merged.length);
+        metrics.eventsDuplicate.inc(duplicates);
         // A call that is ready early (ended, transcript and recording in) should not wait for the
         // next tick; a ringing or answered call cannot be ready, so it wakes nothing.
-        if (applied.some((e) => (e.call.status && isTerminal(e.call.status)) || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
-        return busy && applied.length > 0 ? { sleepMs: pause } : applied.length;
+        if (merged.some((e) => (e.call.status && isTerminal(e.call.status)) || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
+        const imported = merged.length + duplicates;
+        return busy && imported > 0 ? { sleepMs: pause } : imported;
       },
       // Polled rather than woken per webhook: merging in batches of many events costs a few
       // statements per batch, merging after every webhook would cost them per webhook.

@@ -1,10 +1,10 @@
-// Group commit for webhooks: events that arrive while a write is in flight are stored together
-// in the next transaction, so each webhook is acknowledged only once it is durable, without
-// paying one commit per request.
+// Group commit for webhooks: events that arrive while a write is in flight are stored together,
+// as one intake row in the next transaction, so each webhook is acknowledged only once it is
+// durable, without paying one commit (or one row) per request.
 import type { IngestEvent } from '../ingest/event.ts';
-import type { Accepted, CallStore } from './store.ts';
+import type { CallStore } from './store.ts';
 
-type Waiting = { event: IngestEvent; resolve: (result: Accepted) => void; reject: (error: unknown) => void };
+type Waiting = { event: IngestEvent; resolve: () => void; reject: (error: unknown) => void };
 
 export class Intake {
   private readonly store: CallStore;
@@ -22,7 +22,7 @@ export class Intake {
     this.maxBatch = options.maxBatch ?? 256;
   }
 
-  submit(event: IngestEvent): Promise<Accepted> {
+  submit(event: IngestEvent): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       // Start writing after the current I/O phase, so every webhook read in it shares the
@@ -40,17 +40,11 @@ export class Intake {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          const results = await this.store.append(batch.map((w) => w.event));
+          await this.store.receive(batch.map((w) => w.event));
           this.lastWriteAt = performance.now();
-          batch.forEach((w, i) => w.resolve(results[i] ?? 'accepted'));
-        } catch {
-          // One event the database refuses must not fail the others that shared its transaction.
-          for (const w of batch) {
-            await this.store.append([w.event]).then(
-              ([result]) => w.resolve(result ?? 'accepted'),
-              w.reject,
-            );
-          }
+          for (const w of batch) w.resolve();
+        } catch (error) {
+          for (const w of batch) w.reject(error);
         }
       }
     } finally {

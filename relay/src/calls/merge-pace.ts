@@ -1,17 +1,19 @@
-// How the projector paces its merges of stored events into their calls.
+// How the projector paces its merges of acknowledged events into their calls.
 //
 // While webhooks are arriving it merges a small batch at a time, with a pause between: on PGlite
-// a merge holds the thread the acknowledgements need, and a burst's backlog is merged as soon as
-// the burst is over. Under a sustained rate above what that pace keeps up with (16 events per
-// 20 ms, about 800 a second), every batch would come back full and calls would wait for
-// finalisation for as long as the rate lasts. So once batches have come back full for a second
-// on end, the pause is halved (down to 2 ms), and again after each further second; a batch that
-// comes back short of full doubles it back. The batch stays small, so an acknowledgement still
+// a merge holds the thread the acknowledgements need (each costs a dozen statements whatever its
+// size, so the pause is long), and a burst's backlog is merged as soon as the burst is over. A
+// call waits its grace window (20 s by default) before finalisation, so tens of milliseconds
+// more before its events are merged cost it nothing. Under a sustained rate above what that pace
+// keeps up with (16 events per 40 ms, about 400 a second), every merge would leave events waiting
+// and calls would wait for finalisation for as long as the rate lasts. So once merges have left
+// events waiting for a second on end, the pause is halved (down to 2 ms), and again after each
+// further second; a merge that leaves nothing waiting doubles it back. The batch stays small, so an acknowledgement still
 // waits behind at most one short merge; the relay spends more of its time merging only while
 // there is more to merge.
 const BUSY_SIZE = 16;
 const IDLE_SIZE = 500;
-const SLOWEST_MS = 20;
+const SLOWEST_MS = 40;
 const FASTEST_MS = 2;
 const FULL_FOR_MS = 1000;
 
@@ -25,14 +27,14 @@ export class MergePace {
   }
 
   /**
-   * Records what the last merge found and returns the pause before the next while webhooks are
-   * arriving. Once they stop, the backlog is merged in large batches and the pace starts over.
+   * Records whether the last merge left events waiting and returns the pause before the next
+   * while webhooks are arriving. Once they stop, the backlog is merged in large batches and the pace starts over.
    */
-  merged(busy: boolean, size: number, count: number, now = performance.now()): number {
+  merged(busy: boolean, more: boolean, now = performance.now()): number {
     if (!busy) {
       this.pause = SLOWEST_MS;
       this.fullSince = null;
-    } else if (count < size) {
+    } else if (!more) {
       this.fullSince = null;
       this.pause = Math.min(SLOWEST_MS, this.pause * 2);
     } else if (this.fullSince === null) {

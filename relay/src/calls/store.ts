@@ -127,60 +127,94 @@ export class CallStore {
   }
 
   /**
-   * Stores a batch of events in one statement; a repeated (call, event, sequence) is a duplicate.
-   * This is all a webhook waits for: merging into the call's row happens in `project`.
+   * Stores a batch of acknowledged webhooks as one row, the batch sealed whole: all a webhook
+   * waits for. Deduplication and the merge into the calls' rows happen in `importIntake`.
    */
-  async append(events: IngestEvent[]): Promise<Accepted[]> {
+  async receive(events: IngestEvent[]): Promise<void> {
+    await this.db.query('insert into intake (events, body) values ($1, $2)', [events.length, atRest(this.db).batch(events)]);
+  }
+
+  /**
+   * Moves the oldest waiting batches, about `limit` events, into call_events and merges the new
+   * ones into their calls, in one transaction that also deletes the batches: a crash at any point
+   * leaves each event either waiting or merged. Safe to run in several relay instances at once:
+   * each takes different batches, and a call's row only moves forward whatever order its events
+   * come in. `more` says whether batches were left waiting.
+   */
+  async importIntake(limit = 500): Promise<{ merged: IngestEvent[]; duplicates: number; more: boolean }> {
+    return this.db.tx(async (sql) => {
+      // A batch holds at least one event, so `limit` batches always cover `limit` events. Only
+      // the batches taken are read whole, as they are deleted.
+      const rows = await sql.query<{ id: string; events: number }>('select id, events from intake order by id limit $1 for update skip locked', [limit]);
+      let taken = 0;
+      let events = 0;
+      while (taken < rows.length && (taken === 0 || events + rows[taken]!.events <= limit)) events += rows[taken++]!.events;
+      if (taken === 0) return { merged: [], duplicates: 0, more: false };
+      const batches = await sql.query<{ id: string; received_at: Date; body: string }>(
+        'delete from intake where id = any($1::bigint[]) returning id, received_at, body',
+        [rows.slice(0, taken).map((b) => b.id)],
+      );
+      batches.sort((a, b) => Number(a.id) - Number(b.id));
+      const fields = atRest(this.db);
+      const received = batches.flatMap((b) => fields.openBatch<IngestEvent>(b.body).map((event) => ({ event, at: b.received_at })));
+      const results = await this.apply(sql, received);
+      const merged = received.filter((_, i) => results[i] === 'accepted').map((r) => r.event);
+      return { merged, duplicates: received.length - merged.length, more: rows.length > taken || rows.length === limit };
+    });
+  }
+
+  /** Stores and merges at once, for tools and tests that need the call's row straight away. */
+  async record(events: IngestEvent[]): Promise<Accepted[]> {
+    return this.db.tx((sql) => this.apply(sql, events.map((event) => ({ event, at: new Date() }))));
+  }
+
+  /**
+   * Keeps each (call, event, sequence) once, the first time it is seen, and merges those into
+   * their calls; a repeat, in this batch or from before, is a duplicate.
+   */
+  private async apply(sql: Sql, received: { event: IngestEvent; at: Date }[]): Promise<Accepted[]> {
     const fields = atRest(this.db);
-    const rows = await this.db.query<{ call_id: string; event: string; sequence: string }>(
-      `insert into call_events (call_id, event, sequence, provider, payload)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+    const rows = await sql.query<{ call_id: string; event: string; sequence: string }>(
+      `insert into call_events (call_id, event, sequence, provider, received_at, payload, applied)
+       select *, true from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
        on conflict do nothing returning call_id, event, sequence`,
       [
-        events.map((e) => e.callId),
-        events.map((e) => e.event),
-        events.map((e) => e.sequence),
-        events.map((e) => e.provider),
-        events.map((e) => JSON.stringify(fields.event(e))),
+        received.map((r) => r.event.callId),
+        received.map((r) => r.event.event),
+        received.map((r) => r.event.sequence),
+        received.map((r) => r.event.provider),
+        received.map((r) => r.at),
+        received.map((r) => JSON.stringify(fields.event(r.event))),
       ],
     );
     const key = (callId: string, event: string, sequence: string) => `${callId}\u0000${event}\u0000${sequence}`;
     const inserted = new Set(rows.map((r) => key(r.call_id, r.event, r.sequence)));
-    // Within one batch the same event twice is stored once; the second copy is the duplicate.
     const seen = new Set<string>();
-    return events.map((e) => {
+    const results = received.map(({ event: e }): Accepted => {
       const k = key(e.callId, e.event, e.sequence);
       const first = inserted.has(k) && !seen.has(k);
       seen.add(k);
       return first ? 'accepted' : 'duplicate';
     });
-  }
-
-  /** Appends and merges at once, for tools and tests that need the call's row straight away. */
-  async record(events: IngestEvent[]): Promise<Accepted[]> {
-    const results = await this.append(events);
-    while ((await this.project()).length > 0);
+    const fresh = received.filter((_, i) => results[i] === 'accepted').map((r) => r.event);
+    if (fresh.length > 0) await this.merge(sql, fold(fresh));
     return results;
   }
 
   /**
-   * Merges stored events into their calls' rows, oldest first, and marks them applied. Safe to
-   * run in several relay instances at once: each takes different events, and a call's row only
-   * ever moves forward whatever order its events are applied in. Returns the events as stored:
-   * their personal fields stay sealed (numbers and links move to the call's row as they are,
-   * without opening and sealing them again).
+   * Merges events stored by a relay from before the intake table, which acknowledged each event
+   * as a call_events row and merged it later: any a stopped relay left unmerged are merged at start.
    */
-  async project(limit = 500): Promise<IngestEvent[]> {
+  async mergeUnapplied(limit = 500): Promise<number> {
     return this.db.tx(async (sql) => {
       const rows = await sql.query<{ seq: string; payload: IngestEvent }>(
         `select seq, payload from call_events where not applied order by seq limit $1 for update skip locked`,
         [limit],
       );
-      if (rows.length === 0) return [];
-      const events = rows.map((row) => row.payload);
-      await this.merge(sql, fold(events));
+      if (rows.length === 0) return 0;
+      await this.merge(sql, fold(rows.map((row) => row.payload)));
       await sql.query('update call_events set applied = true where seq = any($1::bigint[])', [rows.map((r) => r.seq)]);
-      return events;
+      return rows.length;
     });
   }
 
@@ -254,7 +288,7 @@ export class CallStore {
   async transcript(callId: string, startedAt: Date | null = null): Promise<{ turns: Turn[]; vendor: VendorAnalysis | null }> {
     const rows = await this.db.query<{ payload: IngestEvent; received_at: Date }>(
       `select payload, received_at from call_events where call_id = $1 and (event = 'transcript:content' or payload ? 'transcript' or payload ? 'vendor')
-       order by received_at`,
+       order by received_at, seq`,
       [callId],
     );
     let whole: Turn[] | null = null;

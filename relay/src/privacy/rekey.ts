@@ -9,6 +9,7 @@ type Table = { name: string; key: string[]; columns: string[]; json: string[] };
 
 // Every column that can hold a sealed value (see at-rest.ts).
 const TABLES: Table[] = [
+  { name: 'intake', key: ['id'], columns: ['body'], json: [] },
   { name: 'call_events', key: ['call_id', 'event', 'sequence'], columns: ['payload'], json: ['payload'] },
   { name: 'calls', key: ['id'], columns: ['from_number', 'to_number', 'recording_url', 'analysis'], json: ['analysis'] },
   { name: 'deliveries', key: ['id'], columns: ['snapshot'], json: ['snapshot'] },

@@ -8,7 +8,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Intake } from '../calls/intake.ts';
-import { IngestError, type IngestEvent } from '../ingest/event.ts';
+import { assertStorable, IngestError, type IngestEvent } from '../ingest/event.ts';
 import { parseGeneric, parseJson, verifyGeneric } from '../ingest/generic.ts';
 import { parseRetell, verifyRetell } from '../ingest/retell.ts';
 import { formParams, parseTwilio, verifyTwilioSignature, type TwilioBody, type TwilioKind } from '../ingest/twilio.ts';
@@ -35,8 +35,9 @@ type Webhook = { query: URLSearchParams; headers: IncomingHttpHeaders; body: Buf
 type Route = { source: Source; toEvent: (webhook: Webhook) => IngestEvent | null };
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
-// The three answers a stored webhook gets, built once.
-const ACK = { accepted: json({ ok: true, result: 'accepted' }), duplicate: json({ ok: true, result: 'duplicate' }), ignored: json({ ok: true, result: 'ignored' }) };
+// The answers a stored webhook gets, built once. A repeat delivery is accepted like the first:
+// it is recognised and dropped when the batch is merged, after the acknowledgement.
+const ACK = { accepted: json({ ok: true, result: 'accepted' }), ignored: json({ ok: true, result: 'ignored' }) };
 
 function answer(res: ServerResponse, status: number, body: Buffer): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
@@ -131,7 +132,11 @@ export function webhookHandler(deps: WebhookDeps): WebhookHandler {
   const handle = async (route: Route, webhook: Webhook, res: ServerResponse, started: number) => {
     try {
       const event = route.toEvent(webhook);
-      const result = event ? await deps.intake.submit(event) : 'ignored';
+      if (event) {
+        assertStorable(event);
+        await deps.intake.submit(event);
+      }
+      const result = event ? 'accepted' : 'ignored';
       deps.metrics.webhooks.labels(route.source, result).inc();
       answer(res, 200, ACK[result]);
     } catch (error) {

@@ -69,8 +69,10 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
       assert.equal(res.status, 200, 'every genuine delivery is acknowledged');
       results.push(((await res.json()) as { result: string }).result);
     }
-    assert.deepEqual(results, ['accepted', 'accepted', 'duplicate', 'accepted', 'duplicate', 'duplicate']);
-    await callStore.project();
+    assert.deepEqual(results, Array(6).fill('accepted'), 'a repeat is acknowledged like the first');
+    const { merged, duplicates } = await callStore.importIntake();
+    assert.equal(merged.length, 3);
+    assert.equal(duplicates, 3, 'repeats are recognised when the batch is merged');
     const calls = await db.query<{ status: string; stage: string; duration_seconds: number; from_number: string; agent_id: string }>('select * from calls');
     assert.equal(calls.length, 1, 'one call');
     assert.equal(calls[0]?.status, 'completed', 'a late ringing does not undo completed');
@@ -81,8 +83,19 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
     assert.equal(events[0]?.n, 3, 'three distinct events kept');
   });
 
+  it('merges events a relay from before the intake table stored but had not merged when it stopped', async () => {
+    const sid = 'CA' + '9'.repeat(32);
+    const event = { callId: sid, provider: 'twilio', event: 'status:completed', sequence: '1', call: { status: 'completed', from: '+15615550192' } };
+    await db.query(`insert into call_events (call_id, event, sequence, provider, payload) values ($1, 'status:completed', '1', 'twilio', $2)`, [sid, JSON.stringify(event)]);
+    assert.equal(await callStore.mergeUnapplied(), 1);
+    assert.equal((await callStore.get(sid))?.stage, 'completed');
+    assert.equal(await callStore.mergeUnapplied(), 0, 'merged once');
+  });
+
   it('refuses an invalid signature with 403 and stores nothing', async () => {
-    const before = await db.query<{ n: number }>('select count(*)::int as n from call_events');
+    // Acknowledged webhooks wait in intake until merged: nothing may reach either table.
+    const stored = 'select (select count(*) from intake)::int + (select count(*) from call_events)::int as n';
+    const before = await db.query<{ n: number }>(stored);
     const res = await post('/webhooks/twilio/voice', status('completed', 9, { CallSid: 'CA' + 'c'.repeat(32) }), 'not-the-token-0123456789abcdef00');
     assert.equal(res.status, 403);
     const tampered = await fetch(base + '/webhooks/twilio/voice', {
@@ -91,7 +104,7 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
       body: new URLSearchParams(status('completed', 1)).toString(),
     });
     assert.equal(tampered.status, 403, 'a body changed after signing is refused');
-    const afterCount = await db.query<{ n: number }>('select count(*)::int as n from call_events');
+    const afterCount = await db.query<{ n: number }>(stored);
     assert.deepEqual(afterCount, before, 'nothing stored');
   });
 
@@ -102,6 +115,19 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
     const noSid = await post('/webhooks/twilio/recording', { AccountSid: accountSid, CallSid: callSid, RecordingStatus: 'completed' });
     assert.equal(noSid.status, 400);
     assert.match(((await noSid.json()) as { error: string }).error, /RecordingSid/);
+    // PostgreSQL cannot store a NUL character: refused before the acknowledgement, not after.
+    const nul = await post('/webhooks/twilio/transcription', {
+      AccountSid: accountSid,
+      CallSid: callSid,
+      TranscriptionSid: 'GT' + 'e'.repeat(32),
+      TranscriptionEvent: 'transcription-content',
+      SequenceId: '1',
+      Track: 'inbound_track',
+      Final: 'true',
+      TranscriptionData: JSON.stringify({ transcript: 'hello\u0000there', confidence: 0.9 }),
+    });
+    assert.equal(nul.status, 400);
+    assert.match(((await nul.json()) as { error: string }).error, /turn\.text: .*NUL/);
   });
 
   it('answers an oversized body with 413, and a compressed one with 415 naming the encoding', async () => {
@@ -158,12 +184,12 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
     await post('/webhooks/twilio/transcription', utter(2, 'outbound_track', 'Tuesday or Thursday?'));
     await post('/webhooks/twilio/transcription', utter(1, 'inbound_track', 'I need an appointment.'));
     const storeView = callStore;
-    await storeView.project();
+    await storeView.importIntake();
     let call = await storeView.get(sid);
     assert.ok(call?.finalise_after && call.finalise_after.getTime() > Date.now() + 20_000, 'waits for the grace window while transcript and recording are outstanding');
     await post('/webhooks/twilio/transcription', { AccountSid: accountSid, CallSid: sid, TranscriptionSid: 'GT' + 'e'.repeat(32), TranscriptionEvent: 'transcription-stopped', SequenceId: '4' });
     await post('/webhooks/twilio/recording', { AccountSid: accountSid, CallSid: sid, RecordingSid: 'RE' + 'f'.repeat(32), RecordingStatus: 'completed', RecordingUrl: 'https://api.twilio.com/2010-04-01/Accounts/x/Recordings/y' });
-    await storeView.project();
+    await storeView.importIntake();
     call = await storeView.get(sid);
     assert.ok(call?.finalise_after && call.finalise_after.getTime() <= Date.now() + 1000, 'finalised early once both are in');
     assert.equal(call?.recording_url, 'https://api.twilio.com/2010-04-01/Accounts/x/Recordings/y');

@@ -3,8 +3,8 @@
 -- Every webhook delivery that passed its signature check, exactly once per
 -- (call, event, sequence): the dedupe key, and the source a call is rebuilt from.
 create table call_events (
-  -- Arrival order, and the projector's cursor: events are acknowledged once stored here, and
-  -- merged into their call's row afterwards.
+  -- Arrival order. `applied`: merged into its call's row. Since 007 an event is stored here
+  -- and merged in one transaction; unapplied rows are ones an older relay left unmerged.
   seq         bigserial   unique,
   applied     boolean     not null default false,
   call_id     text        not null,
