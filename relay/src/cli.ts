@@ -64,8 +64,13 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`relay listening on ${url}\n`);
       const shutdown = async (signal: string) => {
         relay.log.info({ signal }, 'shutting down');
-        await relay.stop();
-        process.exit(0);
+        try {
+          await relay.stop();
+          process.exit(0);
+        } catch (error) {
+          relay.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        }
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -24,6 +24,7 @@ import { loadWebhookSecrets, type WebhookSecrets } from './secrets.ts';
 import { openDb, type Db } from './store/db.ts';
 import { protectAtRest } from './privacy/at-rest.ts';
 import { privacyApiRoutes } from './privacy/api-routes.ts';
+import type { LoginLimiter } from './privacy/login-limiter.ts';
 import { loadDataProtection, type DataProtection } from './privacy/protection.ts';
 import { purgeAllExpired } from './privacy/retention.ts';
 import { Outbox } from './sync/outbox.ts';
@@ -35,18 +36,22 @@ import { apiRoutes } from './web/api.ts';
 import { createApp } from './web/app.ts';
 import { operatorFromEnv } from './web/console/auth.ts';
 import { consoleRoutes } from './web/console/routes.ts';
+import { assertApiProtected, trustProxyFrom } from './web/exposure.ts';
 import { transcriptPageRoutes } from './web/transcript-page.ts';
 import { webhookHandler } from './web/webhooks.ts';
 
 export type RelayOptions = {
   config: Config;
   log?: Logger;
+  /** The console's sign-in slow-down; its defaults otherwise (tests shorten or lengthen its waits). */
+  loginLimiter?: LoginLimiter;
 };
 
 export class Relay {
   readonly config: Config;
   readonly log: Logger;
   readonly metrics: Metrics = createMetrics();
+  private readonly loginLimiter: LoginLimiter | undefined;
   db!: Db;
   store!: CallStore;
   outbox!: Outbox;
@@ -55,16 +60,22 @@ export class Relay {
   protection!: DataProtection;
   server: Server | undefined;
   private loops: Loop[] = [];
+  /** From the first moment of stop(): readiness fails and every answer closes its connection. */
+  private draining = false;
 
   constructor(options: RelayOptions) {
     this.config = options.config;
     this.log = options.log ?? createLogger(options.config.env.LOG_LEVEL);
+    this.loginLimiter = options.loginLimiter;
   }
 
   /** Opens the store and starts the HTTP server and background workers. */
   async start(): Promise<string> {
     const { config, log, metrics } = this;
     const { env, file } = config;
+    // Refused before anything is opened: a relay that would serve personal data to anyone never starts.
+    assertApiProtected(env);
+    const trustProxy = trustProxyFrom(env.TRUST_PROXY);
     this.db = await openDb(env.DATABASE_URL ?? `${config.dataDir}/pglite`, { schema: env.DATABASE_SCHEMA });
     // Personal fields are sealed from the first write on.
     this.protection = loadDataProtection(config, log);
@@ -169,7 +180,8 @@ export class Relay {
     const app = createApp({
       metrics,
       log,
-      ready: async () => (await this.db.query('select 1')).length === 1,
+      ready: async () => !this.draining && (await this.db.query('select 1')).length === 1,
+      trustProxy,
       webhooks: webhookHandler({ intake, secrets: this.secrets, metrics, log, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.MAX_BODY_BYTES }),
       routers: [
         apiRoutes({ db: this.db, outbox: this.outbox, apiToken: env.API_TOKEN, onReplay: wakeDelivery }),
@@ -189,11 +201,27 @@ export class Relay {
           sessions: this.protection.sessions,
           secureCookies: env.PUBLIC_URL?.startsWith('https:') ?? false,
           log,
+          limiter: this.loginLimiter,
         }),
       ],
     });
     this.server = await new Promise<Server>((resolve, reject) => {
-      const server = createServer(app).listen(env.PORT, env.HOST, () => resolve(server));
+      const server = createServer(
+        {
+          // A client gets this long for its headers, and this long for the whole request, so slow
+          // or stalled connections cannot pile up. Node checks them every connectionsCheckingInterval.
+          headersTimeout: env.HEADERS_TIMEOUT_MS,
+          requestTimeout: env.REQUEST_TIMEOUT_MS,
+          connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(env.HEADERS_TIMEOUT_MS / 4))),
+        },
+        (req, res) => {
+          // While draining, each answer ends its keep-alive connection, so clients reconnect elsewhere.
+          if (this.draining) res.setHeader('connection', 'close');
+          app(req, res);
+        },
+      );
+      server.keepAliveTimeout = env.KEEP_ALIVE_TIMEOUT_MS;
+      server.listen(env.PORT, env.HOST, () => resolve(server));
       server.once('error', reject);
     });
     for (const loop of this.loops) loop.start();
@@ -203,11 +231,53 @@ export class Relay {
     return url;
   }
 
+  /**
+   * Stops in order: readiness fails at once; after SHUTDOWN_DELAY_MS the listener closes, idle
+   * keep-alive connections are closed and in-flight requests finish; then the background loops
+   * finish their current step; then the sinks and the store close. Whatever is still running
+   * SHUTDOWN_TIMEOUT_MS after the listener closed is cut off (connections closed, loops left),
+   * which loses nothing: acknowledged webhooks are stored, and claimed work is taken back by the
+   * next start (store/leases.ts).
+   */
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections();
-    await Promise.all(this.loops.map((l) => l.stop()));
-    await Promise.all(this.sinks.map((s) => s.close?.()));
-    await this.db?.close();
+    const { env } = this.config;
+    this.draining = true;
+    try {
+      const server = this.server;
+      if (server) {
+        if (env.SHUTDOWN_DELAY_MS > 0) await new Promise((r) => setTimeout(r, env.SHUTDOWN_DELAY_MS));
+        const deadline = performance.now() + env.SHUTDOWN_TIMEOUT_MS;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        if (!(await settlesBy(closed, deadline))) {
+          this.log.warn({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'requests still in flight at the shutdown timeout; closing their connections');
+          server.closeAllConnections();
+          await closed;
+        }
+        if (!(await settlesBy(Promise.all(this.loops.map((l) => l.stop())), deadline))) {
+          this.log.warn({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'background steps still running at the shutdown timeout; closing the store under them');
+        }
+      } else {
+        await Promise.all(this.loops.map((l) => l.stop()));
+      }
+      // One sink failing to close must not keep the others, or the store, open.
+      const closes = await Promise.allSettled(this.sinks.map(async (s) => s.close?.()));
+      for (const [i, result] of closes.entries()) {
+        if (result.status === 'rejected') this.log.error({ sink: this.sinks[i]?.name, err: result.reason }, 'sink failed to close');
+      }
+    } finally {
+      await this.db?.close();
+    }
+  }
+}
+
+/** Whether `work` settles before `deadline` (a performance.now() time). */
+async function settlesBy(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - performance.now()))));
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
