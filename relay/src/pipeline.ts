@@ -7,6 +7,7 @@
 //   transaction: call analysed + outbox deliveries (calls/finaliser.ts, sync/outbox.ts)
 //   -> delivery workers: batch per sink, policy applied, CRM request, outcome per call,
 //   backoff / dead letters (sync/*)
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -22,6 +23,7 @@ import { Loop } from './loop.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { loadWebhookSecrets, type WebhookSecrets } from './secrets.ts';
 import { openDb, type Db } from './store/db.ts';
+import { dataFolderLock, Leases } from './store/leases.ts';
 import { protectAtRest } from './privacy/at-rest.ts';
 import { privacyApiRoutes } from './privacy/api-routes.ts';
 import type { LoginLimiter } from './privacy/login-limiter.ts';
@@ -39,6 +41,9 @@ import { consoleRoutes } from './web/console/routes.ts';
 import { assertApiProtected, trustProxyFrom } from './web/exposure.ts';
 import { transcriptPageRoutes } from './web/transcript-page.ts';
 import { webhookHandler } from './web/webhooks.ts';
+
+/** How often a PostgreSQL instance looks for leases whose holder has died. */
+const LEASE_CHECK_MS = 5_000;
 
 export type RelayOptions = {
   config: Config;
@@ -62,6 +67,8 @@ export class Relay {
   private loops: Loop[] = [];
   /** From the first moment of stop(): readiness fails and every answer closes its connection. */
   private draining = false;
+  private leases: Leases | undefined;
+  private folderLock: { release(): Promise<void> } | undefined;
 
   constructor(options: RelayOptions) {
     this.config = options.config;
@@ -76,13 +83,20 @@ export class Relay {
     // Refused before anything is opened: a relay that would serve personal data to anyone never starts.
     assertApiProtected(env);
     const trustProxy = trustProxyFrom(env.TRUST_PROXY);
+    // PGlite's folder belongs to one process: a second relay on it would corrupt it.
+    if (!env.DATABASE_URL) {
+      mkdirSync(config.dataDir, { recursive: true });
+      this.folderLock = await dataFolderLock(config.dataDir);
+    }
     this.db = await openDb(env.DATABASE_URL ?? `${config.dataDir}/pglite`, { schema: env.DATABASE_SCHEMA });
+    // Before any worker claims: what a killed relay held is released now, not when its lease ends.
+    this.leases = await Leases.hold(this.db, env.DATABASE_URL, log);
     // Personal fields are sealed from the first write on.
     this.protection = loadDataProtection(config, log);
     protectAtRest(this.db, this.protection.keys);
     this.store = new CallStore(this.db, file.finalisation.graceSeconds);
     while ((await this.store.mergeUnapplied()) > 0);
-    this.outbox = new Outbox(this.db, file.delivery, metrics, log);
+    this.outbox = new Outbox(this.db, file.delivery, metrics, log, this.leases.owner);
     this.secrets = loadWebhookSecrets(config, log);
     const hubspotApi = createHubSpotApi(config, metrics);
     this.sinks = buildSinks(config, { db: this.db, metrics, log, hubspotApi, lookupKey: this.protection.lookupKey });
@@ -126,6 +140,7 @@ export class Relay {
       metrics,
       log,
       onEnqueued: wakeDelivery,
+      leaseOwner: this.leases.owner,
     });
     const finaliseLoop = new Loop('finalise', () => finaliser.runOnce(), 250, log);
     const gaugeLoop = new Loop(
@@ -150,6 +165,25 @@ export class Relay {
       log,
     );
     this.loops = [finaliseLoop, ...deliveryLoops, gaugeLoop, retentionLoop];
+    if (this.db.engine === 'postgres') {
+      // Another instance's death shows here within seconds (store/leases.ts).
+      const leases = this.leases;
+      const leaseLoop = new Loop(
+        'leases',
+        async () => {
+          const released = await leases.releaseDead();
+          if (released.calls + released.deliveries > 0) {
+            log.info(released, 'released the leases of a relay instance that stopped');
+            finaliseLoop.wake();
+            wakeDelivery();
+          }
+          return 0;
+        },
+        LEASE_CHECK_MS,
+        log,
+      );
+      this.loops.push(leaseLoop);
+    }
 
     const pace = new MergePace();
     const projectLoop = new Loop(
@@ -266,7 +300,9 @@ export class Relay {
         if (result.status === 'rejected') this.log.error({ sink: this.sinks[i]?.name, err: result.reason }, 'sink failed to close');
       }
     } finally {
+      await this.leases?.close();
       await this.db?.close();
+      await this.folderLock?.release();
     }
   }
 }
