@@ -72,8 +72,8 @@ async function main(argv: string[]): Promise<number> {
           process.exit(1);
         }
       };
-      process.once('SIGINT', () => void shutdown('SIGINT'));
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      process.on('SIGINT', () => void shutdown('SIGINT'));
+      process.on('SIGTERM', () => void shutdown('SIGTERM'));
       return -1;
     }
     case 'simulate': {

@@ -68,6 +68,7 @@ export class Relay {
   /** From the first moment of stop(): readiness fails and every answer closes its connection. */
   private draining = false;
   private leases: Leases | undefined;
+  private stopping: Promise<void> | undefined;
   private folderLock: { release(): Promise<void> } | undefined;
 
   constructor(options: RelayOptions) {
@@ -273,7 +274,13 @@ export class Relay {
    * which loses nothing: acknowledged webhooks are stored, and claimed work is taken back by the
    * next start (store/leases.ts).
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    // A second signal while stopping waits for the same stop rather than closing things twice.
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
     const { env } = this.config;
     this.draining = true;
     try {
