@@ -61,7 +61,6 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       const relay = new Relay({ config });
       const url = await relay.start();
-      process.stdout.write(`relay listening on ${url}\n`);
       const shutdown = async (signal: string) => {
         relay.log.info({ signal }, 'shutting down');
         try {
@@ -74,6 +73,9 @@ async function main(argv: string[]): Promise<number> {
       };
       process.on('SIGINT', () => void shutdown('SIGINT'));
       process.on('SIGTERM', () => void shutdown('SIGTERM'));
+      // Announced only once the handlers are in: a supervisor (or a test) that signals as soon as
+      // it reads this line must reach them, not the default action that kills at once.
+      process.stdout.write(`relay listening on ${url}\n`);
       return -1;
     }
     case 'simulate': {
