@@ -13,8 +13,32 @@ const usage = (text: string) => `usage: ${text.replace(/\n(?=relay )/g, '\n     
 
 const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h' || arg === 'help';
 
+/**
+ * `--env-from PATH`, anywhere on the line: settings read from the file as Node reads .env files
+ * (process.loadEnvFile); what the environment already sets wins. Not `--env-file`: Node takes
+ * that one for itself wherever it stands on the command line, and exits if the file is missing.
+ */
+function loadEnvFiles(argv: string[]): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const file = arg === '--env-from' ? argv[++i] : arg.startsWith('--env-from=') ? arg.slice('--env-from='.length) : undefined;
+    if (file === undefined && arg !== '--env-from') {
+      rest.push(arg);
+      continue;
+    }
+    if (!file) throw new UsageError('--env-from needs a path');
+    try {
+      process.loadEnvFile(file);
+    } catch (error) {
+      throw new UsageError(`cannot read --env-from ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  return rest;
+}
+
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = loadEnvFiles(argv);
   if (name === undefined || isHelp(name)) {
     process.stdout.write(overview(version));
     return name === undefined ? 2 : 0;

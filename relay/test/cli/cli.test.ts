@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -86,6 +88,17 @@ describe('relay command line', () => {
       const { code, stdout } = await relay(['dlq', 'list', '--json', '--url', running.url]);
       assert.equal(code, 0);
       assert.deepEqual(JSON.parse(stdout), { deadLetters: [] });
+    });
+
+    it('reads its settings from --env-from', async () => {
+      const file = path.join(setup.dataDir, 'relay.env');
+      writeFileSync(file, `# where the relay runs\nHOST=127.0.0.1\nPORT=${new URL(running.url).port}\n`);
+      const { code, stdout, stderr } = await relay(['dlq', 'list', '--env-from', file, '--json']);
+      assert.equal(code, 0, stderr);
+      assert.deepEqual(JSON.parse(stdout), { deadLetters: [] });
+      const missing = await relay(['--env-from', path.join(setup.dataDir, 'nope.env'), 'dlq', 'list']);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /cannot read --env-from .*nope\.env: ENOENT/);
     });
   });
 });
