@@ -37,6 +37,9 @@ import { operatorFromEnv } from './web/console/auth.ts';
 import { consoleRoutes } from './web/console/routes.ts';
 import { transcriptPageRoutes } from './web/transcript-page.ts';
 import { webhookHandler } from './web/webhooks.ts';
+import { buildCallerContext } from './context/build.ts';
+import { callerContextRoutes } from './context/api-routes.ts';
+import { backfillCallerKeys } from './context/index-callers.ts';
 
 export type RelayOptions = {
   config: Config;
@@ -75,6 +78,10 @@ export class Relay {
     this.secrets = loadWebhookSecrets(config, log);
     const hubspotApi = createHubSpotApi(config, metrics);
     this.sinks = buildSinks(config, { db: this.db, metrics, log, hubspotApi, lookupKey: this.protection.lookupKey });
+    // Caller context (context/): who is calling, asked by the platforms at call start.
+    const callerContext = buildCallerContext(config, { db: this.db, lookupKey: this.protection.lookupKey, hubspotApi, metrics, log });
+    const keyed = await backfillCallerKeys(this.db, callerContext.keys);
+    if (keyed > 0) log.info({ keyed }, 'calls analysed earlier are now findable by caller');
 
     const deliveryLoops = this.sinks.map((sink) => {
       // One request per flushMs on average, unless a full batch is waiting: a busy relay sends
@@ -115,6 +122,7 @@ export class Relay {
       metrics,
       log,
       onEnqueued: wakeDelivery,
+      callerKeys: callerContext.keys,
     });
     const finaliseLoop = new Loop('finalise', () => finaliser.runOnce(), 250, log);
     const gaugeLoop = new Loop(
@@ -170,9 +178,10 @@ export class Relay {
       metrics,
       log,
       ready: async () => (await this.db.query('select 1')).length === 1,
-      webhooks: webhookHandler({ intake, secrets: this.secrets, metrics, log, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.MAX_BODY_BYTES }),
+      webhooks: webhookHandler({ intake, secrets: this.secrets, metrics, log, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.MAX_BODY_BYTES, callStart: callerContext.callStart }),
       routers: [
         apiRoutes({ db: this.db, outbox: this.outbox, apiToken: env.API_TOKEN, onReplay: wakeDelivery }),
+        callerContextRoutes({ callStart: callerContext.callStart, apiToken: env.API_TOKEN }),
         privacyApiRoutes({ db: this.db, keys: this.protection.keys, file, apiToken: env.API_TOKEN, log, onEnqueued: wakeDelivery }),
         transcriptPageRoutes({ db: this.db, links: this.protection.links, file, metrics, log }),
         hubspotCardRoutes({ api: hubspotApi, env, log }),
