@@ -198,6 +198,7 @@ export class Relay {
           sessions: this.protection.sessions,
           secureCookies: env.PUBLIC_URL?.startsWith('https:') ?? false,
           log,
+          callerKeys: callerContext.keys,
         }),
       ],
     });

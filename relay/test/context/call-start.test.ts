@@ -2,6 +2,7 @@
 // answer for a caller who rang yesterday, for a number nobody knows, with a slow and a failing
 // CRM, and with fields an agent's policy switches off.
 import assert from 'node:assert/strict';
+import { hashPassword } from '../../src/privacy/passwords.ts';
 import { after, before, describe, it } from 'node:test';
 import {
   assistantRequest,
@@ -18,6 +19,7 @@ import {
 
 const MARIA = '+14155550134';
 const BUDGET_MS = 1000;
+const PASSWORD = 'tangerine-otter-laminate-42';
 
 describe('caller context at call start', () => {
   let h: ContextHarness;
@@ -29,7 +31,7 @@ describe('caller context at call start', () => {
       vapi: { assistantId: 'asst-front', assistants: { '+18005550100': 'asst-private' } },
       twilio: { conversationRelayUrl: 'wss://ai.example.com/relay' },
       greeting: { known: 'Hi {name}, welcome back!', unknown: 'Thanks for calling Bright Smile Dental.' },
-    });
+    }, {}, { CONSOLE_ADMIN_USER: 'ops', CONSOLE_ADMIN_PASSWORD_HASH: await hashPassword(PASSWORD) });
     await pastCall(h, MARIA, { daysAgo: 1 });
   });
   after(async () => h?.close());
@@ -223,5 +225,28 @@ describe('caller context at call start', () => {
     assert.ok(rows.some((r) => r.platform === 'retell'));
     assert.ok(rows.some((r) => r.platform === 'twilio' && r.call_id === `CA${'b'.repeat(32)}`));
     for (const row of rows) assert.match(row.context, /^enc:v1:/, 'what was given names the caller, so it is sealed');
+  });
+
+  it('the console shows a caller\'s calls by number and what each agent was told', async () => {
+    const cookies = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const form = await fetch(`${h.url}/console/login`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const login = await fetch(`${h.url}/console/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies(form) },
+      body: new URLSearchParams({ _csrf: csrf, user: 'ops', password: PASSWORD, next: '/console' }),
+    });
+    assert.equal(login.status, 303);
+    const page = await fetch(`${h.url}/console/callers?phone=${encodeURIComponent('(415) 555-0134')}`, { headers: { cookie: cookies(login) } });
+    assert.equal(page.status, 200);
+    const text = await page.text();
+    assert.match(text, /\+14155550134/);
+    assert.match(text, /data-testid="caller-call-count">1 call</);
+    assert.match(text, /vapi call-start/);
+    assert.match(text, /retell call-start/);
+    assert.match(text, /Known caller: Maria Gonzalez/);
+    const bad = await fetch(`${h.url}/console/callers?phone=nope`, { headers: { cookie: cookies(login) } });
+    assert.equal(bad.status, 400);
   });
 });

@@ -39,7 +39,7 @@ function insights(request: ChatRequest): Record<string, unknown> {
 
 export type ContextHarness = { relay: Relay; url: string; org: SalesforceServer; model: OpenAiServer; setup: RelayEnv; close(): Promise<void> };
 
-export async function startContextRelay(callerContext: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<ContextHarness> {
+export async function startContextRelay(callerContext: Record<string, unknown>, extra: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<ContextHarness> {
   const org = await startSalesforceServer({ clientId: 'sf-client', clientSecret: 'sf-secret' });
   const model = await startOpenAiServer((request) => ({ content: JSON.stringify(insights(request)) }));
   const setup = relayEnv(
@@ -53,6 +53,7 @@ export async function startContextRelay(callerContext: Record<string, unknown>, 
       SF_CLIENT_ID: 'sf-client',
       SF_CLIENT_SECRET: 'sf-secret',
       SF_LOGIN_URL: org.url,
+      ...env,
     },
   );
   const { relay, url } = await startRelay(setup);
