@@ -8,7 +8,7 @@ import twilio from 'twilio';
 import type { Logger } from 'pino';
 import { IngestError, parseOr400 } from '../ingest/event.ts';
 import type { Db } from '../store/db.ts';
-import { recordGiven, type Given } from './given.ts';
+import { GivenRecorder, type Given } from './given.ts';
 import type { CallerContextLookup, LookupResult } from './lookup.ts';
 import {
   LOOKUP_TOOL,
@@ -28,23 +28,19 @@ const json = (value: unknown): Reply => ({ status: 200, contentType: 'applicatio
 
 export class CallStart {
   private readonly lookup: CallerContextLookup;
-  private readonly db: Db;
   private readonly log: Logger | undefined;
+  readonly given: GivenRecorder;
 
   constructor(options: { lookup: CallerContextLookup; db: Db; log?: Logger }) {
     this.lookup = options.lookup;
-    this.db = options.db;
     this.log = options.log;
+    this.given = new GivenRecorder(options.db, (error) => this.log?.warn({ err: error.message }, 'could not record the caller context given'));
   }
 
   private async ask(phone: string | null | undefined, agentId: string | null, given: Omit<Given, 'context' | 'callerKey' | 'agentId'>): Promise<LookupResult> {
     const result = await this.lookup.lookup(phone, agentId);
     // Recorded after the answer is on its way: the call never waits for this write.
-    setImmediate(() => {
-      recordGiven(this.db, { ...given, agentId, callerKey: result.callerKey, context: result.context }).catch((error: Error) =>
-        this.log?.warn({ err: error.message }, 'could not record the caller context given'),
-      );
-    });
+    setImmediate(() => this.given.record({ ...given, agentId, callerKey: result.callerKey, context: result.context }));
     return result;
   }
 

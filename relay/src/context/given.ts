@@ -13,11 +13,56 @@ export type Given = {
   context: CallerContext;
 };
 
-export async function recordGiven(db: Db, given: Given): Promise<void> {
+/**
+ * Records answers in batches: one insert for whatever was given while the last one ran, so a
+ * busy relay spends one statement per batch rather than one per call. Nothing waits for it.
+ */
+export class GivenRecorder {
+  private readonly db: Db;
+  private readonly onError: (error: Error) => void;
+  private waiting: Given[] = [];
+  private writing: Promise<void> | null = null;
+
+  constructor(db: Db, onError: (error: Error) => void) {
+    this.db = db;
+    this.onError = onError;
+  }
+
+  record(given: Given): void {
+    this.waiting.push(given);
+    this.writing ??= this.drain();
+  }
+
+  /** Resolves once everything recorded so far is written. */
+  async flushed(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting;
+      this.waiting = [];
+      await insertGiven(this.db, batch).catch(this.onError);
+    }
+    this.writing = null;
+  }
+}
+
+async function insertGiven(db: Db, rows: Given[]): Promise<void> {
+  const fields = atRest(db);
   await db.query(
     `insert into caller_context_given (platform, kind, call_id, agent_id, caller_key, known, sources, context)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [given.platform, given.kind, given.callId, given.agentId, given.callerKey, given.context.known, JSON.stringify(given.context.sources), atRest(db).text(JSON.stringify(given.context))],
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::jsonb[], $8::text[])`,
+    [
+      rows.map((g) => g.platform),
+      rows.map((g) => g.kind),
+      rows.map((g) => g.callId),
+      rows.map((g) => g.agentId),
+      rows.map((g) => g.callerKey),
+      rows.map((g) => g.context.known),
+      rows.map((g) => JSON.stringify(g.context.sources)),
+      rows.map((g) => fields.text(JSON.stringify(g.context))),
+    ],
   );
 }
 

@@ -23,10 +23,19 @@ export type History = {
 type Row = { agent_id: string | null; consent: boolean | null; started_at: Date | null; created_at: Date; analysis: unknown };
 
 const ONE_LINE = 200;
+// Redacting a line costs about a millisecond and the same caller's lines are asked for again
+// (call start, then the agent's tool call): lines are kept once redacted, in process memory only.
+const redacted = new Map<string, string>();
+const REMEMBERED = 5_000;
 
 function oneLine(text: string): string {
+  const known = redacted.get(text);
+  if (known !== undefined) return known;
   const line = redactText(text.replace(/\s+/g, ' ').trim()).text;
-  return line.length > ONE_LINE ? `${line.slice(0, ONE_LINE - 1)}…` : line;
+  const short = line.length > ONE_LINE ? `${line.slice(0, ONE_LINE - 1)}…` : line;
+  if (redacted.size >= REMEMBERED) redacted.delete(redacted.keys().next().value!);
+  redacted.set(text, short);
+  return short;
 }
 
 export async function callerHistory(db: Db, file: RelayFile, callerKey: string, limit: number): Promise<History> {

@@ -3,6 +3,7 @@
 // CRM, and with fields an agent's policy switches off.
 import assert from 'node:assert/strict';
 import { hashPassword } from '../../src/privacy/passwords.ts';
+import { waitFor } from '../support/relay-harness.ts';
 import { after, before, describe, it } from 'node:test';
 import {
   assistantRequest,
@@ -220,7 +221,11 @@ describe('caller context at call start', () => {
   });
 
   it('records what each agent was given, sealed', async () => {
-    const rows = await h.relay.db.query<{ platform: string; context: string; call_id: string | null }>('select platform, context, call_id from caller_context_given');
+    type Row = { platform: string; context: string; call_id: string | null };
+    const read = () => h.relay.db.query<Row>('select platform, context, call_id from caller_context_given');
+    // Written in batches after each answer: wait for the last ones.
+    await waitFor('answers recorded', async () => (await read()).some((r) => r.call_id === `CA${'b'.repeat(32)}`));
+    const rows = await read();
     assert.ok(rows.some((r) => r.platform === 'vapi' && r.call_id === 'vapi-call-1'));
     assert.ok(rows.some((r) => r.platform === 'retell'));
     assert.ok(rows.some((r) => r.platform === 'twilio' && r.call_id === `CA${'b'.repeat(32)}`));
