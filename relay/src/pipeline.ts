@@ -25,7 +25,7 @@ import { openDb, type Db } from './store/db.ts';
 import { protectAtRest } from './privacy/at-rest.ts';
 import { privacyApiRoutes } from './privacy/api-routes.ts';
 import { loadDataProtection, type DataProtection } from './privacy/protection.ts';
-import { purgeAllExpired } from './privacy/retention.ts';
+import { purgeAllExpired, retentionCutoff } from './privacy/retention.ts';
 import { Outbox } from './sync/outbox.ts';
 import type { Sink } from './sync/sink.ts';
 import { buildSinks } from './sync/sinks.ts';
@@ -40,6 +40,7 @@ import { webhookHandler } from './web/webhooks.ts';
 import { buildCallerContext } from './context/build.ts';
 import { callerContextRoutes } from './context/api-routes.ts';
 import { backfillCallerKeys } from './context/index-callers.ts';
+import { purgeGivenBefore } from './context/given.ts';
 
 export type RelayOptions = {
   config: Config;
@@ -141,6 +142,8 @@ export class Relay {
       async () => {
         const purged = await purgeAllExpired(this.db, file.retention.transcriptDays);
         if (purged > 0) log.info({ purged, transcriptDays: file.retention.transcriptDays }, 'retention purged transcripts and recordings');
+        const given = await purgeGivenBefore(this.db, retentionCutoff(new Date(), file.retention.transcriptDays));
+        if (given > 0) log.info({ given }, 'retention purged the caller context given to agents');
         return 0;
       },
       3_600_000,

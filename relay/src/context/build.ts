@@ -39,6 +39,6 @@ export function buildCallerContext(config: Config, deps: CallerContextDeps): { k
   }
   const keys = new CallerKeys(deps.lookupKey);
   const log = deps.log.child({ part: 'caller-context' });
-  const lookup = new CallerContextLookup({ db: deps.db, file: config.file, keys, sources, log });
+  const lookup = new CallerContextLookup({ db: deps.db, file: config.file, keys, sources, log, metrics: deps.metrics });
   return { keys, lookup, callStart: new CallStart({ lookup, db: deps.db, log }) };
 }

@@ -78,3 +78,9 @@ export async function givenTo(db: Db, callerKey: string, limit = 50): Promise<Gi
   return rows.map((r) => ({ id: r.id, givenAt: r.given_at, platform: r.platform, kind: r.kind, callId: r.call_id, agentId: r.agent_id, context: JSON.parse(fields.openText(r.context)) as CallerContext }));
 }
 
+
+/** What agents were told is kept as long as transcripts are (retention.transcriptDays). */
+export async function purgeGivenBefore(db: Db, cutoff: Date): Promise<number> {
+  const rows = await db.query('delete from caller_context_given where given_at < $1 returning id', [cutoff]);
+  return rows.length;
+}

@@ -5,6 +5,7 @@
 // failing CRM never holds the call. The agent's policy decides what is asked for and what is
 // kept; a field it switches off is never fetched where that can be avoided and never returned.
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.ts';
 import { contextPolicyFor, type CallerContextConfig, type ContextPolicy, type RelayFile } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import { AnswerCache } from './cache.ts';
@@ -20,6 +21,7 @@ export type CallerContextLookupOptions = {
   keys: CallerKeys;
   sources: CrmSource[];
   log?: Logger;
+  metrics?: Metrics;
 };
 
 type Settled<T> = { outcome: SourceOutcome; value: T | null };
@@ -33,6 +35,7 @@ export class CallerContextLookup {
   private readonly keys: CallerKeys;
   private readonly sources: CrmSource[];
   private readonly log: Logger | undefined;
+  private readonly metrics: Metrics | undefined;
   private readonly cache: AnswerCache<CrmFacts | null>;
 
   constructor(options: CallerContextLookupOptions) {
@@ -42,6 +45,7 @@ export class CallerContextLookup {
     this.keys = options.keys;
     this.sources = options.sources;
     this.log = options.log;
+    this.metrics = options.metrics;
     this.cache = new AnswerCache(this.config.cacheSeconds);
   }
 
@@ -55,13 +59,19 @@ export class CallerContextLookup {
     const e164 = normalisePhone(rawPhone);
     const callerKey = e164 ? this.keys.of(e164) : null;
     const policy = contextPolicyFor(this.config, agentId);
-    if (!e164 || !callerKey || !policy.enabled) return { context: emptyContext({}, elapsed()), callerKey };
-    try {
-      return { context: await this.gather(e164, callerKey, policy, started), callerKey };
-    } catch (error) {
-      this.log?.warn({ err: (error as Error).message }, 'caller context lookup failed; answering without context');
-      return { context: emptyContext({ relay: 'error' }, elapsed()), callerKey };
+    let context: CallerContext;
+    if (!e164 || !callerKey || !policy.enabled) context = emptyContext({}, elapsed());
+    else {
+      try {
+        context = await this.gather(e164, callerKey, policy, started);
+      } catch (error) {
+        this.log?.warn({ err: (error as Error).message }, 'caller context lookup failed; answering without context');
+        context = emptyContext({ relay: 'error' }, elapsed());
+      }
     }
+    this.metrics?.callerContext.labels(String(context.known)).observe(context.elapsedMs / 1000);
+    for (const [source, outcome] of Object.entries(context.sources)) this.metrics?.callerContextSources.labels(source, outcome).inc();
+    return { context, callerKey };
   }
 
   private async gather(e164: string, callerKey: string, policy: ContextPolicy, started: number): Promise<CallerContext> {

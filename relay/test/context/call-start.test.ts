@@ -254,4 +254,19 @@ describe('caller context at call start', () => {
     const bad = await fetch(`${h.url}/console/callers?phone=nope`, { headers: { cookie: cookies(login) } });
     assert.equal(bad.status, 400);
   });
+
+  it('a deleted call is no longer part of anyone\'s context', async () => {
+    const caller = '+14155550182';
+    const callId = await pastCall(h, caller);
+    const context = async () => (await (await fetch(`${h.url}/api/callers/${encodeURIComponent(caller)}/context`)).json()) as { known: boolean };
+    assert.equal((await context()).known, true);
+    assert.equal((await fetch(`${h.url}/api/calls/${callId}`, { method: 'DELETE' })).status, 200);
+    assert.equal((await context()).known, false);
+  });
+
+  it('counts lookups and what each source did in /metrics', async () => {
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    assert.match(metrics, /relay_caller_context_sources_total\{source="salesforce",outcome="timeout"\} [1-9]/);
+    assert.match(metrics, /relay_caller_context_seconds_count\{known="true"\} [1-9]/);
+  });
 });
