@@ -3,6 +3,7 @@
 // take 500 ms (the local org, test/support/salesforce-server.ts), cache off so every lookup waits
 // on it. Past calls are written straight into the store as analysed calls, sealed and keyed as
 // the finaliser writes them, so the store holds thousands of calls without analysing each.
+import { writeFileSync } from 'node:fs';
 import { hmacSha256 } from '../src/ingest/hmac.ts';
 import { atRest } from '../src/privacy/at-rest.ts';
 import { CallerKeys } from '../src/context/caller-key.ts';
@@ -18,7 +19,8 @@ export type CallerContextBench = {
   storedCalls: number;
   callers: number;
   budgetMs: number;
-  closedLoop: LoadResult;
+  /** As fast as 8 requests in flight allow; `cpuMsPerLookup` is this process's CPU (relay and load generator) per lookup. */
+  closedLoop: LoadResult & { cpuMsPerLookup: number };
   fromStore: LoadResult;
   /** `salesforce`: how many answers had the org's part (it answered within the budget), and how many went without. */
   slowCrm: LoadResult & { crmDelayMs: number; crmRequests: number; salesforce: Record<string, number> };
@@ -91,7 +93,10 @@ export async function benchCallerContext(options: { callers: number; callsPerCal
     await seed(relay, options.callers, options.callsPerCaller);
     await relay.db.query('analyze calls');
     await runLoad(url, assistantRequests(200, options.callers), 4); // warm-up
-    closedLoop = await runLoad(url, assistantRequests(options.perSecond * options.seconds, options.callers), 8);
+    const cpu = process.cpuUsage();
+    const loop = await runLoad(url, assistantRequests(options.perSecond * options.seconds, options.callers), 8);
+    const used = process.cpuUsage(cpu);
+    closedLoop = { ...loop, cpuMsPerLookup: Math.round(((used.user + used.system) / 1000 / loop.requests) * 100) / 100 };
     fromStore = await runPaced(url, assistantRequests(options.perSecond * options.seconds, options.callers), options.perSecond);
   } finally {
     await relay.stop();
@@ -134,9 +139,13 @@ export async function benchCallerContext(options: { callers: number; callsPerCal
   }
 }
 
-// Run on its own: `node relay/bench/caller-context.ts` (npm run bench runs it as one of its sections).
+// Run on its own: `node relay/bench/caller-context.ts`, results in caller-context-results.json
+// (npm run bench runs it as one of its sections).
 if (import.meta.main) {
   const r = await benchCallerContext({ callers: 1000, callsPerCaller: 5, perSecond: 200, seconds: process.env.BENCH_QUICK === '1' ? 5 : 15, crmDelayMs: 500 });
-  process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  const os = await import('node:os');
+  const run = { ranAt: new Date().toISOString(), cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadAverageAtStart: os.loadavg(), ...r };
+  writeFileSync(new URL('./caller-context-results.json', import.meta.url), `${JSON.stringify(run, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
   process.exit(0);
 }

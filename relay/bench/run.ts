@@ -70,7 +70,7 @@ print('\n== caller context (Vapi assistant-requests, signed, through the whole r
 const callerContext = await benchCallerContext({ callers: 1000, callsPerCaller: 5, perSecond: 200, seconds: quick ? 5 : 15, crmDelayMs: 500 });
 {
   const r = callerContext;
-  print(`closed loop (8 in flight): ${Math.round(r.closedLoop.perSecond)} lookups/s, p50 ${r.closedLoop.p50Ms.toFixed(1)} ms, p99 ${r.closedLoop.p99Ms.toFixed(1)} ms`);
+  print(`closed loop (8 in flight): ${Math.round(r.closedLoop.perSecond)} lookups/s, p50 ${r.closedLoop.p50Ms.toFixed(1)} ms, p99 ${r.closedLoop.p99Ms.toFixed(1)} ms, ${r.closedLoop.cpuMsPerLookup} ms CPU per lookup (relay and load generator)`);
   print(`from the store at ${r.fromStore.requests / Math.round(r.fromStore.seconds)}/s: p50 ${r.fromStore.p50Ms.toFixed(1)} ms, p99 ${r.fromStore.p99Ms.toFixed(1)} ms (aim < 20), ${r.fromStore.errors} errors`);
   print(`with Salesforce ${r.slowCrm.crmDelayMs} ms slow: p50 ${r.slowCrm.p50Ms.toFixed(1)} ms, p99 ${r.slowCrm.p99Ms.toFixed(1)} ms, max ${r.slowCrm.maxMs.toFixed(1)} ms (aim: all within the ${r.budgetMs} ms budget); Salesforce ${JSON.stringify(r.slowCrm.salesforce)}`);
 }
