@@ -87,7 +87,7 @@ export async function benchCallerContext(options: { callers: number; callsPerCal
 
   const plain = relayEnv({ callerContext }, { VAPI_WEBHOOK_SECRET: SECRET });
   const { relay, url } = await startRelay(plain);
-  let closedLoop: LoadResult;
+  let closedLoop: CallerContextBench['closedLoop'];
   let fromStore: LoadResult;
   try {
     await seed(relay, options.callers, options.callsPerCaller);
