@@ -108,7 +108,6 @@ export const LOOKUP_TOOL = 'lookup_caller';
 
 /** One line, no control characters (XML 1.0 cannot carry most of them), at most 1,000 characters. */
 export function parameterValue(value: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/\s*\n\s*/g, ' | ');
   return clean.length > 1000 ? `${clean.slice(0, 999)}…` : clean;
 }
