@@ -28,7 +28,7 @@ import { protectAtRest } from './privacy/at-rest.ts';
 import { privacyApiRoutes } from './privacy/api-routes.ts';
 import type { LoginLimiter } from './privacy/login-limiter.ts';
 import { loadDataProtection, type DataProtection } from './privacy/protection.ts';
-import { purgeAllExpired } from './privacy/retention.ts';
+import { purgeAllExpired, retentionCutoff } from './privacy/retention.ts';
 import { Outbox } from './sync/outbox.ts';
 import type { Sink } from './sync/sink.ts';
 import { buildSinks } from './sync/sinks.ts';
@@ -41,6 +41,10 @@ import { consoleRoutes } from './web/console/routes.ts';
 import { assertApiProtected, trustProxyFrom } from './web/exposure.ts';
 import { transcriptPageRoutes } from './web/transcript-page.ts';
 import { webhookHandler } from './web/webhooks.ts';
+import { buildCallerContext } from './context/build.ts';
+import { callerContextRoutes } from './context/api-routes.ts';
+import { backfillCallerKeys } from './context/index-callers.ts';
+import { purgeGivenBefore } from './context/given.ts';
 
 /** How often a PostgreSQL instance looks for leases whose holder has died. */
 const LEASE_CHECK_MS = 5_000;
@@ -101,6 +105,10 @@ export class Relay {
     this.secrets = loadWebhookSecrets(config, log);
     const hubspotApi = createHubSpotApi(config, metrics);
     this.sinks = buildSinks(config, { db: this.db, metrics, log, hubspotApi, lookupKey: this.protection.lookupKey });
+    // Caller context (context/): who is calling, asked by the platforms at call start.
+    const callerContext = buildCallerContext(config, { db: this.db, lookupKey: this.protection.lookupKey, hubspotApi, metrics, log });
+    const keyed = await backfillCallerKeys(this.db, callerContext.keys);
+    if (keyed > 0) log.info({ keyed }, 'calls analysed earlier are now findable by caller');
 
     const deliveryLoops = this.sinks.map((sink) => {
       // One request per flushMs on average, unless a full batch is waiting: a busy relay sends
@@ -142,6 +150,7 @@ export class Relay {
       log,
       onEnqueued: wakeDelivery,
       leaseOwner: this.leases.owner,
+      callerKeys: callerContext.keys,
     });
     const finaliseLoop = new Loop('finalise', () => finaliser.runOnce(), 250, log);
     const gaugeLoop = new Loop(
@@ -160,6 +169,8 @@ export class Relay {
       async () => {
         const purged = await purgeAllExpired(this.db, file.retention.transcriptDays);
         if (purged > 0) log.info({ purged, transcriptDays: file.retention.transcriptDays }, 'retention purged transcripts and recordings');
+        const given = await purgeGivenBefore(this.db, retentionCutoff(new Date(), file.retention.transcriptDays));
+        if (given > 0) log.info({ given }, 'retention purged the caller context given to agents');
         return 0;
       },
       3_600_000,
@@ -217,9 +228,10 @@ export class Relay {
       log,
       ready: async () => !this.draining && (await this.db.query('select 1')).length === 1,
       trustProxy,
-      webhooks: webhookHandler({ intake, secrets: this.secrets, metrics, log, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.MAX_BODY_BYTES }),
+      webhooks: webhookHandler({ intake, secrets: this.secrets, metrics, log, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.MAX_BODY_BYTES, callStart: callerContext.callStart }),
       routers: [
         apiRoutes({ db: this.db, outbox: this.outbox, apiToken: env.API_TOKEN, onReplay: wakeDelivery }),
+        callerContextRoutes({ callStart: callerContext.callStart, apiToken: env.API_TOKEN }),
         privacyApiRoutes({ db: this.db, keys: this.protection.keys, file, apiToken: env.API_TOKEN, log, onEnqueued: wakeDelivery }),
         transcriptPageRoutes({ db: this.db, links: this.protection.links, file, metrics, log }),
         hubspotCardRoutes({ api: hubspotApi, env, log }),
@@ -237,6 +249,7 @@ export class Relay {
           secureCookies: env.PUBLIC_URL?.startsWith('https:') ?? false,
           log,
           limiter: this.loginLimiter,
+          callerKeys: callerContext.keys,
         }),
       ],
     });

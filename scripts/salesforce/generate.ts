@@ -376,10 +376,19 @@ export const permissionSets: PermissionSetSpec[] = [
   {
     name: 'AI_Call_Sync_Integration',
     label: 'AI Call Sync Integration',
-    description: 'For the API user of the AI Call Sync relay: may publish Call_Event__e and nothing else.',
-    objects: [{ object: 'Call_Event__e', create: true, read: true, edit: false, delete: false, all: false }],
+    description: 'For the API user of the AI Call Sync relay: publishes Call_Event__e and reads caller context (CallerContextResource) at call start.',
+    // Caller context reads in user mode: the integration user sees the caller's name, owner,
+    // open Case and open Opportunity only with read access to them.
+    objects: [
+      { object: 'Call_Event__e', create: true, read: true, edit: false, delete: false, all: false },
+      objectAccess('Contact', 'read'),
+      objectAccess('Lead', 'read'),
+      objectAccess('Case', 'read'),
+      objectAccess('Account', 'read'),
+      objectAccess('Opportunity', 'read'),
+    ],
     fieldAccess: () => 'none',
-    classes: [],
+    classes: ['CallerContextResource'],
     tabs: [],
   },
 ];

@@ -14,6 +14,8 @@ import { Outbox } from '../sync/outbox.ts';
 import type { SinkName } from '../sync/sink.ts';
 import type { CallSnapshot } from '../sync/snapshot.ts';
 import type { CallRow, CallStore } from './store.ts';
+import type { CallerKeys } from '../context/caller-key.ts';
+import { callerKeyFor, setCallerKey } from '../context/index-callers.ts';
 
 export type FinaliserDeps = {
   db: Db;
@@ -29,6 +31,8 @@ export type FinaliserDeps = {
   onEnqueued: () => void;
   /** This instance's lease key (store/leases.ts). */
   leaseOwner?: number;
+  /** Keys each analysed call by its caller's number, so caller context finds it (context/). */
+  callerKeys?: CallerKeys;
 };
 
 const LEASE_SECONDS = 300;
@@ -77,6 +81,7 @@ export class Finaliser {
           [call.id, JSON.stringify(atRest(db).analysis(result))],
         );
         if (updated.length === 0) return false;
+        if (this.deps.callerKeys) await setCallerKey(sql, call.id, callerKeyFor(this.deps.callerKeys, call));
         if (!consent) {
           // Without required consent no transcript, platform summary or recording is kept, only metadata.
           await forgetCallText(sql, [call.id]);
