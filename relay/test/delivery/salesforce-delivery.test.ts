@@ -21,7 +21,10 @@ function env(server: SalesforceServer, timeoutMs = 10_000): Record<string, strin
   return { SF_LOGIN_URL: server.url, SF_CLIENT_ID: CLIENT_ID, SF_CLIENT_SECRET: CLIENT_SECRET, SF_TIMEOUT_MS: String(timeoutMs) };
 }
 
-const fastDelivery = { finalisation: { graceSeconds: 0 }, delivery: { flushMs: 50, baseBackoffMs: 20, maxBackoffMs: 300, leaseSeconds: 3 } };
+// The default lease: a killed relay's batches are released when it restarts (store/leases.ts), so
+// no test needs a short one. A 3-second lease let a second instance take a batch whose publish
+// took longer on a loaded machine, and publish it twice.
+const fastDelivery = { finalisation: { graceSeconds: 0 }, delivery: { flushMs: 50, baseBackoffMs: 20, maxBackoffMs: 300, leaseSeconds: 60 } };
 
 describe(`delivery to Salesforce (${engine})`, () => {
   let server: SalesforceServer;
