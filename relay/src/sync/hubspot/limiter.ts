@@ -72,8 +72,13 @@ export class PortalLimiter {
     return Math.max(1, Math.floor(this.options.perTenSeconds * this.options.headroom));
   }
 
-  /** Waits for a slot (or throws HubSpotPaused), then counts the request as sent. */
-  acquire(kind: { search: boolean }): Promise<void> {
+  /**
+   * Waits for a slot (or throws HubSpotPaused), then counts the request as sent. With a budget
+   * (the card endpoint, which a person is waiting on), the request does not queue behind the
+   * sink's: it takes a slot within the budget or gives up at once.
+   */
+  acquire(kind: { search: boolean }, budget?: { maxWaitMs: number }): Promise<void> {
+    if (budget) return this.take(kind, budget.maxWaitMs);
     const turn = this.queue.then(() => this.take(kind));
     this.queue = turn.catch(() => {});
     return turn;
@@ -97,11 +102,11 @@ export class PortalLimiter {
     this.pause(retryAfterMs ?? DAILY_PROBE_MS, 'daily limit reached');
   }
 
-  private async take(kind: { search: boolean }): Promise<void> {
+  private async take(kind: { search: boolean }, maxWaitMs = this.options.maxWaitMs): Promise<void> {
     for (;;) {
       const wait = this.waitMs(kind);
       if (wait <= 0) break;
-      if (wait > this.options.maxWaitMs) throw new HubSpotPaused(this.pauseReason || 'rate limit budget spent', wait);
+      if (wait > maxWaitMs) throw new HubSpotPaused(this.pauseReason || 'rate limit budget spent', wait);
       await this.sleep(wait);
     }
     const now = this.now();
