@@ -1,5 +1,6 @@
 // Wires the HubSpot sink to a local HubSpot for tests: the real @hubspot/api-client, a fresh
 // limiter, the properties set up as `hubspot setup` would, and an in-memory mapping store.
+import { readFileSync } from 'node:fs';
 import { HubSpotSyncOptions, RelayFile, type SyncPolicy } from '../../src/config.ts';
 import { HubSpotApi } from '../../src/sync/hubspot/api.ts';
 import { PortalLimiter, type LimiterOptions } from '../../src/sync/hubspot/limiter.ts';
@@ -26,10 +27,18 @@ export type Harness = {
  */
 export const testSyncOptions = (sync: Partial<HubSpotSyncOptions> = {}): HubSpotSyncOptions => HubSpotSyncOptions.parse({ unknownOutcomeWaitSeconds: 0, ...sync });
 
+/** The scopes the app asks for (app-hsmeta.json): the portal grants the sink exactly these. */
+export function appScopes(): string[] {
+  const meta = JSON.parse(readFileSync(new URL('../../../hubspot-project/src/app/app-hsmeta.json', import.meta.url), 'utf8')) as {
+    config: { auth: { requiredScopes: string[]; optionalScopes?: string[] } };
+  };
+  return [...meta.config.auth.requiredScopes, ...(meta.config.auth.optionalScopes ?? [])];
+}
+
 export async function harness(
   options: { server?: HubSpotServerOptions; limiter?: Partial<LimiterOptions>; policy?: Partial<SyncPolicy>; sync?: Partial<HubSpotSyncOptions> } = {},
 ): Promise<Harness> {
-  const server = await new HubSpotServer(options.server).start();
+  const server = await new HubSpotServer({ scopes: appScopes(), ...options.server }).start();
   const newApi = (limiter = new PortalLimiter({ maxWaitMs: 2_000, ...options.limiter })) =>
     new HubSpotApi({ accessToken: server.accessToken, basePath: server.url, limiter });
   // Setup and the sink share one limiter, as they share the portal's limits.
