@@ -73,7 +73,7 @@ export class Relay {
     while ((await this.store.mergeUnapplied()) > 0);
     this.outbox = new Outbox(this.db, file.delivery, metrics, log);
     this.secrets = loadWebhookSecrets(config, log);
-    const hubspotApi = createHubSpotApi(config, metrics);
+    const hubspotApi = createHubSpotApi(config, metrics, this.db);
     this.sinks = buildSinks(config, { db: this.db, metrics, log, hubspotApi, lookupKey: this.protection.lookupKey });
 
     const deliveryLoops = this.sinks.map((sink) => {

@@ -12,3 +12,22 @@ create table hubspot_call_steps (
   done_at    timestamptz,
   primary key (call_id, step)
 );
+
+-- The portal's request budget, shared by every relay on this store (PostgreSQL): each relay
+-- records a request here before sending it, and only while the last 10 seconds and today hold
+-- fewer than the budget, so N relays together stay under HubSpot's limits. A 429's
+-- Retry-After pauses them all.
+create table hubspot_requests (
+  sent_at timestamptz not null default clock_timestamp(),
+  search  boolean     not null default false
+);
+create index hubspot_requests_sent_at on hubspot_requests (sent_at);
+create table hubspot_daily_requests (
+  day   date    primary key,
+  count integer not null
+);
+create table hubspot_pause (
+  id     integer     primary key check (id = 1),
+  until  timestamptz not null,
+  reason text        not null
+);

@@ -24,7 +24,9 @@ import { resolveContacts, newestView, type ResolvedContact } from './contacts.ts
 import { DispositionCatalog } from './dispositions.ts';
 import { isPermanent, outcomeFor, toHubSpotError } from './errors.ts';
 import { LeadStatusOptions } from './lead-statuses.ts';
-import { HubSpotPaused } from './limiter.ts';
+import { HubSpotPaused, PortalLimiter } from './limiter.ts';
+import { SqlSharedLimits } from './shared-limits.ts';
+import type { Db } from '../../store/db.ts';
 import type { CallStep, CallSteps, HubSpotMappingStore } from './mapping.ts';
 import { props } from './properties.ts';
 import {
@@ -375,10 +377,17 @@ export type HubSpotSinkDeps = { api: HubSpotApi | null; log: Logger; mappings: H
  * The portal's API client from the environment, or null when no token is configured. Build
  * it once and give it to both the sink and the card endpoint: they share the portal's limits.
  */
-export function createHubSpotApi(config: Config, metrics?: Metrics): HubSpotApi | null {
+export function createHubSpotApi(config: Config, metrics?: Metrics, db?: Db): HubSpotApi | null {
   const token = config.env.HUBSPOT_ACCESS_TOKEN;
   if (!token) return null;
-  return new HubSpotApi({ accessToken: token, ...(config.env.HUBSPOT_BASE_URL ? { basePath: config.env.HUBSPOT_BASE_URL } : {}), ...(metrics ? { metrics } : {}) });
+  // On PostgreSQL several relays may share the portal: they share its budget through the store.
+  const limiter = db && config.env.DATABASE_URL ? new PortalLimiter({ shared: new SqlSharedLimits(db) }) : undefined;
+  return new HubSpotApi({
+    accessToken: token,
+    ...(config.env.HUBSPOT_BASE_URL ? { basePath: config.env.HUBSPOT_BASE_URL } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(limiter ? { limiter } : {}),
+  });
 }
 
 /** The HubSpot sink when a token is configured and the integration is enabled, else null. */
