@@ -134,8 +134,9 @@ export class HubSpotApi {
       const info = await this.raw<{ scopes: string[]; hubId: number }>('tokenInfoStatic', 'POST', '/oauth/v2/private-apps/get/access-token-info', { tokenKey: this.accessToken });
       return { kind: 'static', scopes: info.scopes, hubId: info.hubId ?? null };
     } catch (error) {
+      // Not a private-app token: HubSpot does not document which 4xx it answers then.
       const status = toHubSpotError(error).status;
-      if (status !== 400 && status !== 404) throw error;
+      if (status < 400 || status >= 500 || status === 429) throw error;
     }
     const info = await this.send('tokenInfoOAuth', () => this.client.oauth.accessTokensApi.get(this.accessToken));
     return { kind: 'oauth', scopes: info.scopes, hubId: info.hubId ?? null };
