@@ -57,7 +57,11 @@ export async function harness(
     mappings,
     newSink: (o = {}) =>
       new HubSpotSink({ api: newApi(), mappings: o.mappings ?? new MemoryMappings(), integration: integration(o.policy), options: testSyncOptions({ ...options.sync, ...o.sync }) }),
-    close: () => server.stop(),
+    close: async () => {
+      await server.stop();
+      // The portal answered only as its operations table documents.
+      if (server.undocumented.length > 0) throw new Error(`undocumented answers: ${server.undocumented.join('; ')}`);
+    },
   };
 }
 

@@ -168,6 +168,8 @@ export class HubSpotServer {
   readonly groups = new Map<string, Set<string>>(OBJECT_TYPES.map((t) => [t, new Set()]));
   readonly transcripts: { id: string; engagementId: number; utterances: unknown[] }[] = [];
   dispositions = defaultDispositions.map((d) => ({ ...d }));
+  /** Successful answers with a status the operations table does not document: must stay empty. */
+  readonly undocumented: string[] = [];
   /** Every request received, in order (method and path), including refused ones. */
   readonly requests: { method: string; path: string; status: number; at: number }[] = [];
   tenSecondLimit: number;
@@ -290,6 +292,9 @@ export class HubSpotServer {
     if (recent > this.tenSecondLimit) return this.applyFault(res, { status: 429, policyName: 'TEN_SECONDLY_ROLLING' });
     const match = rowFor(req.method, req.path);
     if (!match) return this.error(res, 404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path}`);
+    res.on('finish', () => {
+      if (res.statusCode < 300 && !match.row.responses.includes(res.statusCode)) this.undocumented.push(`${req.method} ${req.path} answered ${res.statusCode}`);
+    });
     const missing = match.row.scopes(match.params).filter((s) => !token.scopes.has(s));
     if (missing.length > 0) return this.missingScopes(res, missing);
     res.locals.token = token;
