@@ -103,7 +103,7 @@ export class Relay {
     while ((await this.store.mergeUnapplied()) > 0);
     this.outbox = new Outbox(this.db, file.delivery, metrics, log, this.leases.owner);
     this.secrets = loadWebhookSecrets(config, log);
-    const hubspotApi = createHubSpotApi(config, metrics);
+    const hubspotApi = createHubSpotApi(config, metrics, this.db);
     this.sinks = buildSinks(config, { db: this.db, metrics, log, hubspotApi, lookupKey: this.protection.lookupKey });
     // Caller context (context/): who is calling, asked by the platforms at call start.
     const callerContext = buildCallerContext(config, { db: this.db, lookupKey: this.protection.lookupKey, hubspotApi, metrics, log });
