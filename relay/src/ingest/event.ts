@@ -72,12 +72,19 @@ export const IngestEvent = z.object({
 });
 export type IngestEvent = z.infer<typeof IngestEvent>;
 
+/** Why a webhook was refused, in the log: a code an operator can count and search for. */
+export type RefusalReason = 'bad_signature' | 'body_too_large' | 'unsupported_encoding' | 'unreadable_body' | 'not_json' | 'too_deep' | 'invalid_text' | 'invalid_field' | 'not_configured' | 'refused';
+
+const REASON_BY_STATUS: Record<number, RefusalReason> = { 400: 'invalid_field', 403: 'bad_signature', 413: 'body_too_large', 415: 'unsupported_encoding', 503: 'not_configured' };
+
 /** A request the relay refuses; status and a message that names the problem. */
 export class IngestError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  readonly reason: RefusalReason;
+  constructor(status: number, message: string, reason?: RefusalReason) {
     super(message);
     this.status = status;
+    this.reason = reason ?? REASON_BY_STATUS[status] ?? 'refused';
   }
 }
 

@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): RequestListener {
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
     // body-parser's errors carry the status to answer: 413 for an oversized body, 400 for bad JSON.
     const status = error instanceof IngestError ? error.status : typeof error?.status === 'number' ? error.status : 500;
-    if (status >= 500) deps.log.error({ err: (error as Error).message }, 'request failed');
+    if (status >= 500) deps.log.error({ err: error }, 'request failed');
     const message = status === 413 ? 'request body too large' : status >= 500 ? 'internal error' : (error as Error).message;
     res.status(status).json({ error: message });
   };
