@@ -131,6 +131,11 @@ export class CallStore {
    * waits for. Deduplication and the merge into the calls' rows happen in `importIntake`.
    */
   async receive(events: IngestEvent[]): Promise<void> {
+    await this.receiveSerialised(events.map((event) => JSON.stringify(event)));
+  }
+
+  /** `receive` for events already serialised to JSON, each alone. */
+  async receiveSerialised(events: string[]): Promise<void> {
     await this.db.query('insert into intake (events, body) values ($1, $2)', [events.length, atRest(this.db).batch(events)]);
   }
 

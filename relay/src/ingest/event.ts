@@ -88,20 +88,6 @@ export class IngestError extends Error {
   }
 }
 
-/**
- * Refuses an event with a NUL character in any text, naming where: PostgreSQL text and jsonb
- * cannot hold one, and an event the store cannot take must be refused before it is acknowledged.
- */
-export function assertStorable(value: unknown, path = ''): void {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) throw new IngestError(400, `invalid event: ${path || '(body)'}: text must not contain NUL (\\u0000) characters`);
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => assertStorable(v, `${path}[${i}]`));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) assertStorable(v, path ? `${path}.${k}` : k);
-  }
-}
-
 /** Parses with zod and turns the first issue into a 400 that names the field. */
 export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);

@@ -43,10 +43,12 @@ export class FieldCipher {
 
   /**
    * A batch of webhook events as stored in intake.body: one JSON array sealed whole, which costs
-   * one encryption per batch where sealing field by field would cost several per event.
+   * one encryption per batch where sealing field by field would cost several per event. The
+   * events come serialised one by one (each webhook's own, so one that cannot be never fails the
+   * others stored with it).
    */
-  batch(events: unknown[]): string {
-    const text = JSON.stringify(events);
+  batch(serialisedEvents: string[]): string {
+    const text = `[${serialisedEvents.join(',')}]`;
     return this.ring ? this.ring.seal(text) : text;
   }
 

@@ -8,7 +8,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Intake } from '../calls/intake.ts';
-import { assertStorable, IngestError, type IngestEvent } from '../ingest/event.ts';
+import { IngestError, type IngestEvent } from '../ingest/event.ts';
+import { assertStorable, checkTextFields } from '../ingest/limits.ts';
 import { parseGeneric, parseJson, verifyGeneric } from '../ingest/generic.ts';
 import { parseRetell, verifyRetell } from '../ingest/retell.ts';
 import { formParams, parseTwilio, verifyTwilioSignature, type TwilioBody, type TwilioKind } from '../ingest/twilio.ts';
@@ -108,6 +109,9 @@ export function webhookHandler(deps: WebhookDeps): WebhookHandler {
         if (!verifyTwilioSignature(deps.secrets.twilioAuthToken, header(headers, 'x-twilio-signature'), publicUrl(), signed)) {
           throw new IngestError(403, 'invalid Twilio signature');
         }
+        // A form body is flat text (a JSON one is checked as it is parsed); the query names the agent.
+        if (signed.kind === 'form') checkTextFields(Object.entries(signed.params), 'Twilio callback');
+        checkTextFields(query, 'query');
         const params = signed.kind === 'json' ? (parseJson(body) as Record<string, string>) : signed.params;
         const consent = query.get('consent');
         return parseTwilio(kind, params, {
