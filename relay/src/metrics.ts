@@ -1,12 +1,20 @@
 // Prometheus metrics. One registry per relay instance so tests can run several in one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Where gauges read from the store get their values when scraped; the relay fills it in at start. */
+export type StoreReadings = {
+  quarantined?: () => Promise<Record<string, number>>;
+  mergeBacklog?: () => Promise<number>;
+};
+
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const readings: StoreReadings = {};
   return {
     registry,
+    readings,
     webhooks: new Counter({
       name: 'relay_webhooks_total',
       help: 'Webhook deliveries received, by source and result (accepted, ignored, rejected, error).',
@@ -81,6 +89,38 @@ export function createMetrics() {
       registers,
     }),
     forgedLinks: new Counter({ name: 'relay_transcript_link_forged_total', help: 'Transcript links refused as forged or altered.', registers }),
+    eventsDropped: new Counter({
+      name: 'relay_events_dropped_deleted_total',
+      help: 'Acknowledged webhook events dropped at the merge because their call had been deleted (its tombstone).',
+      registers,
+    }),
+    quarantinedTotal: new Counter({
+      name: 'relay_quarantined_total',
+      help: 'Work set aside in the quarantine because it failed alone, by kind (event, batch, call, delivery).',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    quarantined: new Gauge({
+      name: 'relay_quarantined',
+      help: 'Entries in the quarantine, by kind (event, batch, call, delivery).',
+      labelNames: ['kind'] as const,
+      registers,
+      async collect() {
+        const counts = await readings.quarantined?.().catch(() => undefined);
+        if (!counts) return;
+        this.reset();
+        for (const [kind, n] of Object.entries(counts)) this.labels(kind).set(n);
+      },
+    }),
+    mergeBacklog: new Gauge({
+      name: 'relay_merge_backlog',
+      help: 'Webhook events acknowledged and not yet merged into their calls (waiting in intake).',
+      registers,
+      async collect() {
+        const n = await readings.mergeBacklog?.().catch(() => undefined);
+        if (n !== undefined) this.set(n);
+      },
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

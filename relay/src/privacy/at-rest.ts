@@ -53,7 +53,17 @@ export class FieldCipher {
   }
 
   openBatch<E>(body: string): E[] {
-    return JSON.parse(this.ring && KeyRing.isSealed(body) ? this.ring.open(body) : body) as E[];
+    return this.openSealedJson<E[]>(body);
+  }
+
+  /** Any JSON value as one text, sealed: for text columns that keep a whole payload (the quarantine). */
+  sealedJson(value: unknown): string {
+    const text = JSON.stringify(value);
+    return this.ring ? this.ring.seal(text) : text;
+  }
+
+  openSealedJson<T>(text: string): T {
+    return JSON.parse(this.ring && KeyRing.isSealed(text) ? this.ring.open(text) : text) as T;
   }
 
   /** The personal columns of a calls row. */
