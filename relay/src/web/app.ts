@@ -5,6 +5,7 @@ import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { IngestError } from '../ingest/event.ts';
 import type { Metrics } from '../metrics.ts';
+import { refuseUnstorableParams } from './params.ts';
 import type { WebhookHandler } from './webhooks.ts';
 
 export type AppDeps = {
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps): RequestListener {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
+  app.use(refuseUnstorableParams());
   for (const router of deps.routers) app.use(router);
 
   app.use((_req, res) => {
