@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Analyser, AnalysisResult } from '../analysis/analyser.ts';
 import type { Config } from '../config.ts';
+import { isSafeUrl } from '../ingest/limits.ts';
 import type { Metrics } from '../metrics.ts';
 import { atRest } from '../privacy/at-rest.ts';
 import { consentFor } from '../privacy/consent.ts';
@@ -119,7 +120,8 @@ export class Finaliser {
       redactionConfidence: result.redaction.confidence,
       transcript: hasText ? result.redactedTranscript : null,
       transcriptUrl: hasText ? this.deps.transcriptUrl(call.id) : null,
-      recordingUrl: consent ? call.recording_url : null,
+      // Only an https link goes to a CRM (one stored before links were checked may be anything).
+      recordingUrl: consent && isSafeUrl(call.recording_url) ? call.recording_url : null,
     };
   }
 }
