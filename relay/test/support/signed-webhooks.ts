@@ -49,11 +49,16 @@ export function signed(base: string, adapter: Adapter, body: string | Record<str
   }
 }
 
-export async function sendSigned(base: string, adapter: Adapter, body: string | Record<string, string>, options: Parameters<typeof signed>[3] = {}): Promise<{ status: number; error: string | undefined }> {
+export async function sendSigned(
+  base: string,
+  adapter: Adapter,
+  body: string | Record<string, string>,
+  options: Parameters<typeof signed>[3] = {},
+): Promise<{ status: number; error: string | undefined; result: string | undefined }> {
   const request = signed(base, adapter, body, options);
   const res = await fetch(base + request.path, { method: 'POST', headers: request.headers, body: request.body });
-  const answer = (await res.json().catch(() => ({}))) as { error?: string };
-  return { status: res.status, error: answer.error };
+  const answer = (await res.json().catch(() => ({}))) as { error?: string; result?: string };
+  return { status: res.status, error: answer.error, result: answer.result };
 }
 
 const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
