@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Analyser, AnalysisResult } from '../analysis/analyser.ts';
 import type { Config } from '../config.ts';
 import { isSafeUrl } from '../ingest/limits.ts';
+import { describeError, isTransient } from './quarantine.ts';
 import type { Metrics } from '../metrics.ts';
 import { atRest } from '../privacy/at-rest.ts';
 import { consentFor } from '../privacy/consent.ts';
@@ -31,6 +32,8 @@ export type FinaliserDeps = {
 
 const LEASE_SECONDS = 300;
 const ATTEMPTS_BEFORE_FALLBACK = 3;
+/** A call whose finalisation still fails with the offline analyser fails for a reason of its own. */
+export const ATTEMPTS_BEFORE_QUARANTINE = ATTEMPTS_BEFORE_FALLBACK + 1;
 
 export class Finaliser {
   private readonly deps: FinaliserDeps;
@@ -92,8 +95,16 @@ export class Finaliser {
         this.deps.onEnqueued();
       }
     } catch (error) {
-      const message = (error as Error).message;
-      log.warn({ callId: call.id, attempt: call.finalise_attempts, err: message }, 'finalisation failed; will retry');
+      const message = describeError(error);
+      // A failure of the database passes by itself; one that keeps coming back with the offline
+      // analyser is the call's own, and the call is set aside so it is never retried ahead of others.
+      if (!isTransient(error) && call.finalise_attempts >= ATTEMPTS_BEFORE_QUARANTINE) {
+        log.error({ callId: call.id, attempt: call.finalise_attempts, err: error }, 'finalisation failed again; call quarantined');
+        await store.quarantineCall(call.id, call.provider, message);
+        this.deps.metrics.quarantinedTotal.labels('call').inc();
+        return;
+      }
+      log.warn({ callId: call.id, attempt: call.finalise_attempts, err: error }, 'finalisation failed; will retry');
       await store.retryLater(call.id, message, Math.min(300, 2 ** call.finalise_attempts));
     }
   }

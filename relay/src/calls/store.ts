@@ -335,7 +335,11 @@ export class CallStore {
     return this.db.query('select at, stage, detail from call_history where call_id = $1 order by id', [callId]);
   }
 
-  /** Takes calls whose finalisation is due, leasing them so another instance leaves them alone. */
+  /**
+   * Takes calls whose finalisation is due, leasing them so another instance leaves them alone. A
+   * row that cannot be read (a sealed number whose key is gone) is quarantined rather than failing
+   * the claim of every call taken with it.
+   */
   async claimDue(limit: number, leaseSeconds: number): Promise<CallRow[]> {
     const rows = await this.db.query<CallRow>(
       `update calls set lease_until = now() + make_interval(secs => $2::float8), finalise_attempts = finalise_attempts + 1
@@ -345,7 +349,27 @@ export class CallStore {
        returning *`,
       [limit, leaseSeconds],
     );
-    return rows.map((row) => atRest(this.db).callRow(row));
+    const readable: CallRow[] = [];
+    for (const row of rows) {
+      try {
+        readable.push(atRest(this.db).callRow(row));
+      } catch (error) {
+        await this.quarantineCall(row.id, row.provider, `call could not be read: ${describeError(error)}`);
+      }
+    }
+    return readable;
+  }
+
+  /**
+   * Sets a call aside: its finalisation failed for a reason of its own. It stays in the store as
+   * it is (stage 'quarantined', the error in last_error and the quarantine), never claimed again.
+   */
+  async quarantineCall(callId: string, provider: string, error: string): Promise<void> {
+    await this.db.tx(async (sql) => {
+      await sql.query(`update calls set stage = 'quarantined', lease_until = null, finalise_after = null, last_error = $2, updated_at = now() where id = $1`, [callId, error]);
+      await quarantine(sql, this.db, { kind: 'call', callId, source: provider, error });
+      await sql.query('insert into call_history (call_id, stage, detail) values ($1, $2, $3)', [callId, 'quarantined', `quarantined: ${error}`]);
+    });
   }
 
   /** The transcript: the platform's whole one if it sent it, else the streamed utterances in order. */

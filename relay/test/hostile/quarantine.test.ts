@@ -37,7 +37,7 @@ describe('the quarantine', () => {
 
   it('sets the failing events and an unreadable batch aside and merges every other event', async () => {
     await relay.store.receive([good[0]!, tooLong, good[1]!, yearZero]);
-    await relay.db.query(`insert into intake (events, body) values (2, 'enc:v1:gone:AAAAAAAAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA:AAAA')`);
+    await relay.db.query(`insert into intake (events, body) values (2, 'enc:v1:gone:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA:AAAA')`);
     const after = genericCall(1, 'after-poison');
     assert.equal((await postCall(url, after)).status, 200);
     const ids = [...good.map((e) => e.callId), after.callId];
