@@ -5,6 +5,7 @@
 // Its confidences are capped (OFFLINE_CAP) and every result says source 'offline'.
 import type { Turn } from '../calls/model.ts';
 import type { Metrics } from '../metrics.ts';
+import type { AnalysisThread } from './analysis-thread.ts';
 import type { AnalysisInput, AnalysisResult, Analyser } from './analyser.ts';
 import { Insights } from './insights.ts';
 import { callerIdentity } from './offline/caller.ts';
@@ -18,6 +19,8 @@ export type OfflineOptions = {
   /** Whether the transcript handed on to CRMs is the redacted one (config redaction.inTranscript). */
   redactTranscript: boolean;
   metrics?: Metrics;
+  /** Where the work runs: a worker thread in the relay, the caller's thread when absent. */
+  thread?: AnalysisThread;
 };
 
 /**
@@ -103,7 +106,7 @@ function lastSentence(turns: Turn[], speaker: Turn['speaker']): { turn: number; 
 function qualificationNotes(turns: RedactedTranscript['turns'], redacted: RedactedTranscript): string | null {
   const notes: string[] = [];
   for (const [index, turn] of turns.entries()) {
-    if (turn.speaker !== 'caller') continue;
+    if (turn.speaker !== 'caller' || notes.length >= 4) continue;
     for (const { text: sentence } of sentences(turn.text)) {
       if (/\b(budget|\$\d|dollars|square (feet|foot)|sq ?ft|users|seats|employees|locations|units|rooms|by (next|the end)|this (month|week|year)|currently (use|using|have)|timeline|asap|how soon)\b/i.test(sentence)) {
         notes.push(restoreContact(redacted, index, sentence.trim()));
@@ -113,25 +116,32 @@ function qualificationNotes(turns: RedactedTranscript['turns'], redacted: Redact
   return notes.length ? notes.slice(0, 4).join(' ') : null;
 }
 
+/** The whole offline analysis of one call, on whichever thread calls it. */
+export function offlineAnalysis(input: AnalysisInput, handOnRedacted: boolean): AnalysisResult {
+  const redacted = redactTranscript(input.transcript);
+  return {
+    insights: analyseOffline(input, redacted),
+    source: 'offline',
+    redaction: redacted.report,
+    redactedTranscript: handOnRedacted ? redacted.turns : input.transcript,
+    usage: null,
+  };
+}
+
 export class OfflineAnalyser implements Analyser {
   private readonly options: OfflineOptions;
 
   constructor(options: OfflineOptions) {
     this.options = options;
     // The relay builds its analysers at start: the first call should not wait for the models.
-    loadWordModels();
+    if (options.thread) options.thread.warm();
+    else loadWordModels();
   }
 
   async analyse(input: AnalysisInput): Promise<AnalysisResult> {
-    const redacted = redactTranscript(input.transcript);
-    const insights = analyseOffline(input, redacted);
+    const { thread, redactTranscript: handOn } = this.options;
+    const result = thread ? await thread.offline(input, handOn) : offlineAnalysis(input, handOn);
     this.options.metrics?.analyses.inc({ source: 'offline', outcome: 'ok' });
-    return {
-      insights,
-      source: 'offline',
-      redaction: redacted.report,
-      redactedTranscript: this.options.redactTranscript ? redacted.turns : input.transcript,
-      usage: null,
-    };
+    return result;
   }
 }

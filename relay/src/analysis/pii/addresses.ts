@@ -19,15 +19,35 @@ const TOWN = /^,\s*(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})(?:,?\s+(?:[A-Z]{2}|[A-
 const ZIP = /^,?\s+\d{5}(?:-\d{4})?\b/;
 const PO_BOX = /\b(?:p\.?\s?o\.?\s?box|post office box)\s+\d+\b/gi;
 
+/** How far back from a street type its name words are read: three words of any sane length. */
+const LOOK_BACK = 120;
+
+/** The last run that ends at or before \`position\` (runs are in text order and do not overlap). */
+function runEndingBefore(runs: readonly DigitRun[], position: number): DigitRun | null {
+  let [low, high] = [0, runs.length - 1];
+  let found: DigitRun | null = null;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (runs[mid]!.end <= position) [found, low] = [runs[mid]!, mid + 1];
+    else high = mid - 1;
+  }
+  return found;
+}
+
 /** The house number and street-name words before a street type at \`position\`, if any. */
-function streetStart(text: string, position: number, runs: DigitRun[]): DigitRun | null {
-  const before = [...text.slice(0, position).matchAll(/[A-Za-z0-9'.-]+/g)].reverse();
+function streetStart(text: string, position: number, runs: readonly DigitRun[]): DigitRun | null {
+  const from = Math.max(0, position - LOOK_BACK);
+  const before = [...text.slice(from, position).matchAll(/[A-Za-z0-9'.-]+/g)].reverse();
   for (let k = 1; k <= 3 && k <= before.length; k++) {
     const nameWords = before.slice(0, k);
-    const nameStart = nameWords[k - 1]!.index;
+    const nameStart = from + nameWords[k - 1]!.index;
     if (nameWords.some((w) => NOT_STREET_WORDS.has(w[0].toLowerCase().replace(/\.$/, '')))) return null;
-    const run = runs.find((r) => r.end <= nameStart && /^\s+$/.test(text.slice(r.end, nameStart)));
-    if (run) return run.digits.length <= 6 && !runs.some((r) => r.start >= nameStart && r.start < position) ? run : null;
+    const run = runEndingBefore(runs, nameStart);
+    if (run && /^\s+$/.test(text.slice(run.end, nameStart))) {
+      // A number among the street-name words means the number before them counts something else.
+      const inName = runEndingBefore(runs, position);
+      return run.digits.length <= 6 && inName!.start < nameStart ? run : null;
+    }
   }
   return null;
 }

@@ -81,7 +81,18 @@ function isLoneLetterO(list: Token[], i: number, text: string, runLength: number
   return read(list, i + 1, text) === null;
 }
 
-export function findDigitRuns(text: string): DigitRun[] {
+/** The last text read and its runs: phones, cards and addresses all ask for the same text's runs in turn. */
+let last: { text: string; runs: readonly DigitRun[] } | null = null;
+
+/** The runs of a text; callers must not change them (they are shared with the next caller). */
+export function findDigitRuns(text: string): readonly DigitRun[] {
+  if (last?.text === text) return last.runs;
+  const runs = readDigitRuns(text);
+  last = { text, runs };
+  return runs;
+}
+
+function readDigitRuns(text: string): DigitRun[] {
   const list = tokens(text);
   const runs: DigitRun[] = [];
   let current: DigitRun | null = null;

@@ -5,7 +5,36 @@
 import { findDigitRuns } from './digit-runs.ts';
 import type { Detection } from './entity.ts';
 
-const WRITTEN = /[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+/** RFC 5321 limits: a local part is at most 64 characters, a domain at most 255. */
+const LOCAL_MAX = 64;
+const DOMAIN_MAX = 255;
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+/** A domain at the start of a bounded piece of text: labels joined by dots, ending in letters. */
+const DOMAIN = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
+
+/**
+ * Written addresses, found from each "@" outwards over at most the lengths an address may
+ * have, so the work is linear in the text (a pattern run from every letter would read a long
+ * word once per letter in it).
+ */
+function written(text: string): Detection[] {
+  const out: Detection[] = [];
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > 0 && at - start < LOCAL_MAX && LOCAL_CHAR.test(text[start - 1]!)) start--;
+    // The local part starts with a letter or digit.
+    while (start < at && !/[A-Za-z0-9]/.test(text[start]!)) start++;
+    if (start === at) continue;
+    let end = at + 1;
+    while (end < text.length && end - at <= DOMAIN_MAX && DOMAIN_CHAR.test(text[end]!)) end++;
+    const domain = text.slice(at + 1, end).match(DOMAIN);
+    if (!domain) continue;
+    const value = text.slice(start, at + 1 + domain[0].length);
+    out.push({ type: 'email', start, end: start + value.length, normalised: value.toLowerCase(), score: 0.99 });
+  }
+  return out;
+}
 
 const TLDS = new Set([
   'com', 'net', 'org', 'edu', 'gov', 'io', 'co', 'us', 'uk', 'ca', 'au', 'de', 'fr', 'es', 'mx', 'in', 'info', 'biz', 'me', 'ai', 'app', 'dev', 'health', 'law', 'nz', 'ie',
@@ -116,7 +145,7 @@ function spelled(word: Word): boolean {
 function normaliseLocal(spoken: string): string {
   let out = spoken;
   // Spoken numbers become digits: "eighty seven" -> "87".
-  for (const run of findDigitRuns(spoken).reverse()) {
+  for (const run of [...findDigitRuns(spoken)].reverse()) {
     if (run.spokenWords > 0) out = out.slice(0, run.start) + run.digits + out.slice(run.end);
   }
   return out
@@ -128,10 +157,10 @@ function normaliseLocal(spoken: string): string {
 }
 
 export function detectEmails(text: string): Detection[] {
-  const out: Detection[] = [];
-  for (const match of text.matchAll(WRITTEN)) {
-    out.push({ type: 'email', start: match.index, end: match.index + match[0].length, normalised: match[0].toLowerCase(), score: 0.99 });
-  }
+  const out = written(text);
+  const writtenCount = out.length;
+  // Both lists run in text order, so one pointer finds the written address a spoken one might overlap.
+  let next = 0;
   const list = words(text);
   for (let i = 1; i < list.length - 1; i++) {
     const word = list[i]!;
@@ -141,7 +170,9 @@ export function detectEmails(text: string): Detection[] {
     if (!domain) continue;
     const local = readLocal(text, list, i);
     if (!local || local.local.length === 0) continue;
-    if (out.some((d) => d.start < domain.end && local.start < d.end)) continue;
+    while (next < writtenCount && out[next]!.end <= local.start) next++;
+    if (next < writtenCount && out[next]!.start < domain.end) continue;
+    if (out.length > writtenCount && out.at(-1)!.end > local.start) continue;
     out.push({ type: 'email', start: local.start, end: domain.end, normalised: `${local.local}@${domain.domain}`, score: 0.9 });
   }
   return out;

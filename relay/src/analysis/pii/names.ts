@@ -20,7 +20,8 @@ export const ASKS_NAME = /\b(your name|the name|name and|who (am i|i'm) speaking
 /** One capitalised name word: Maria, O'Brien, McDonald, DeShawn, Ellis-Ward, Sebastián. Patterns using it need the u flag. */
 const WORD = String.raw`(?:Mc|Mac|O['’])?\p{Lu}\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:['’]\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)?`;
 
-const FILLER = /^(?:\s|,|\b(?:um+|uh+|er|erm|ah|like)\b)*/i;
+/** Fillers before a name; bounded, because it is tried at every word and a run of "um" must not be read again from each. */
+const FILLER = /^(?:[\s,]+|\b(?:um+|uh+|er|erm|ah|like)\b){0,12}/i;
 const FILLER_WORD = /^(?:um+|uh+|er|erm|ah|like)$/;
 const PARTICLES = new Set(['de', 'del', 'der', 'den', 'la', 'van', 'von', 'da', 'di', 'du', 'dos', 'le', 'bin', 'al', 'st']);
 const TOKEN_TEXT = String.raw`\p{L}[\p{L}'’]*(?:-\p{L}[\p{L}'’]*)?`;
@@ -159,6 +160,8 @@ function make(tokens: Token[], cue: NameCue, score: number): NameDetection {
 function cued(text: string): NameDetection[] {
   const out: NameDetection[] = [];
   const lowerCase = uncased(text);
+  // Where the fifth word of the text starts: a name before it opens the turn.
+  const fifthWord = text.match(/^\s*(?:\S+\s+){4}/)?.[0].length ?? -1;
   for (const match of text.matchAll(WORDS)) {
     const at = match.index;
     const word = match[0];
@@ -185,7 +188,7 @@ function cued(text: string): NameDetection[] {
       }
       continue;
     }
-    const turnStart = text.slice(0, at).split(/\s+/).filter(Boolean).length <= 4;
+    const turnStart = fifthWord === -1 || at <= fifthWord;
     for (const { pattern, cue, strong, person, surely } of CUES) {
       if (!pattern.test(before)) continue;
       // Speech-to-text without casing: the word alone says whether it is a name ("it's tomasz",
@@ -241,7 +244,7 @@ function signOff(text: string): NameDetection[] {
   // Lower-case transcripts: any word in no dictionary ("um hi, bartek here").
   const lowerCase = uncased(text);
   const word = lowerCase ? LOWER_WORD : WORD;
-  for (const match of text.matchAll(new RegExp(String.raw`(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes|um|uh),?\s+)*(${word})(\s+${word})?\s+(?:here|speaking)\b`, 'gu'))) {
+  for (const match of text.matchAll(new RegExp(String.raw`(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes|um|uh),?\s+){0,4}(${word})(\s+${word})?\s+(?:here|speaking)\b`, 'gu'))) {
     const name = match[1]! + (match[2] ?? '');
     if (NOT_NAMES.has(match[1]!.toLowerCase()) || (lowerCase && !name.split(/\s+/).every(isNameLike))) continue;
     const start = match.index + match[0].indexOf(match[1]!);
@@ -314,8 +317,14 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
   const out = [...found];
   const lowerCase = uncased(text);
   const surnameAfter = new RegExp(String.raw`^[\s,.\-]+(${lowerCase ? LOWER_WORD : WORD})(?!\p{L})`, 'u');
+  // Findings by where they end, so the name just before a spelling is found without a search through all of them.
+  const byEnd = new Map<number, NameDetection[]>();
+  for (const d of found) if (d.cue !== 'spelled') byEnd.set(d.end, [...(byEnd.get(d.end) ?? []), d]);
   for (const run of found.filter((d) => d.cue === 'spelled')) {
-    const first = found.find((d) => d.cue !== 'spelled' && d.end <= run.start && /^[\s,.-]*$/.test(text.slice(d.end, run.start)) && d.normalised.toLowerCase() === run.normalised.toLowerCase());
+    let gap = run.start;
+    while (gap > 0 && /[\s,.-]/.test(text[gap - 1]!)) gap--;
+    let first: NameDetection | undefined;
+    for (let end = gap; end <= run.start && !first; end++) first = byEnd.get(end)?.find((d) => d.normalised.toLowerCase() === run.normalised.toLowerCase());
     const surname = text.slice(run.end).match(surnameAfter);
     if (!first || !surname || NOT_NAMES.has(surname[1]!.toLowerCase()) || (lowerCase && !isNameLike(surname[1]!))) continue;
     const end = run.end + surname[0].length;
@@ -406,23 +415,66 @@ export function detectNames(text: string, nameAsked = false): NameDetection[] {
   return joinSpelledSurnames(text, found).filter((d) => !PET_BEFORE.test(text.slice(Math.max(0, d.start - 40), d.start)));
 }
 
+/** A name as a list of words and what separates them ("Ellis-Ward" is Ellis, "-", Ward). */
+type KnownName = { name: string; words: string[]; gaps: string[]; exactCase: boolean };
+
+const NAME_PIECE = /[\p{L}'’]+/gu;
+
+function knownName(name: string): KnownName {
+  const words = name.match(NAME_PIECE) ?? [];
+  const gaps = name.split(NAME_PIECE).slice(1, -1).map((gap) => (/^\s+$/.test(gap) ? ' ' : gap));
+  // "Mark" found once is not every "mark" in the call: a name that is also a word repeats only capitalised.
+  return { name, words, gaps, exactCase: ENGLISH_WORDS.has(name.toLowerCase()) };
+}
+
+/** Names already found in a call, by their first word, for finding them again. */
+export type KnownNames = { byFirst: Map<string, KnownName[]>; lower: Set<string> };
+
+/** Indexes a call's names once, so each turn is read once however many names the call holds. */
+export function knownNames(names: Iterable<string>): KnownNames {
+  const byFirst = new Map<string, KnownName[]>();
+  const lower = new Set<string>();
+  for (const name of names) {
+    lower.add(name.toLowerCase());
+    const entry = knownName(name);
+    if (entry.words.length === 0) continue;
+    const first = entry.words[0]!.toLowerCase();
+    byFirst.set(first, [...(byFirst.get(first) ?? []), entry]);
+  }
+  return { byFirst, lower };
+}
+
 /** Further mentions of names already found in the call ("Maria" after "Maria Gonzalez"). */
-export function detectRepeats(text: string, known: Iterable<string>): NameDetection[] {
+export function detectRepeats(text: string, known: KnownNames): NameDetection[] {
   const out: NameDetection[] = [];
-  for (const name of known) {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
-    // "Mark" found once is not every "mark" in the call: a name that is also a word repeats only capitalised.
-    const flags = ENGLISH_WORDS.has(name.toLowerCase()) ? 'g' : 'gi';
-    for (const match of text.matchAll(new RegExp(`(?<![\\p{L}'’])${escaped}(?![\\p{L}'’])`, `${flags}u`))) {
+  const pieces = [...text.matchAll(NAME_PIECE)];
+  for (let i = 0; i < pieces.length; i++) {
+    for (const entry of known.byFirst.get(pieces[i]![0].toLowerCase()) ?? []) {
+      const end = matchesAt(text, pieces, i, entry);
       // "Carl Hughes from Hughes Dental": the second Hughes names the business.
-      if (businessFollows(text, match.index + match[0].length)) continue;
+      if (end === null || businessFollows(text, end)) continue;
       // Lowest score: where a cue found the same span, the cue says more about whose name it is.
-      out.push({ type: 'name', start: match.index, end: match.index + match[0].length, normalised: name, score: 0.5, cue: 'repeat' });
+      out.push({ type: 'name', start: pieces[i]!.index, end, normalised: entry.name, score: 0.5, cue: 'repeat' });
     }
   }
-  const lower = new Set([...known].map((k) => k.toLowerCase()));
   for (const run of spelledRuns(text)) {
-    if (lower.has(run.word.toLowerCase())) out.push({ type: 'name', start: run.start, end: run.end, normalised: run.word, score: 0.85, cue: 'spelled' });
+    if (known.lower.has(run.word.toLowerCase())) out.push({ type: 'name', start: run.start, end: run.end, normalised: run.word, score: 0.85, cue: 'spelled' });
   }
   return out;
+}
+
+/** Where the known name ends if it is said from word \`i\` on, else null. */
+function matchesAt(text: string, pieces: RegExpExecArray[], i: number, entry: KnownName): number | null {
+  for (let k = 0; k < entry.words.length; k++) {
+    const piece = pieces[i + k];
+    if (!piece) return null;
+    const word = entry.words[k]!;
+    if (entry.exactCase ? piece[0] !== word : piece[0].toLowerCase() !== word.toLowerCase()) return null;
+    if (k > 0) {
+      const gap = text.slice(pieces[i + k - 1]!.index + pieces[i + k - 1]![0].length, piece.index);
+      if (entry.gaps[k - 1] === ' ' ? !/^\s+$/.test(gap) : gap !== entry.gaps[k - 1]) return null;
+    }
+  }
+  const last = pieces[i + entry.words.length - 1]!;
+  return last.index + last[0].length;
 }
