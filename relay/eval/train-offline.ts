@@ -10,48 +10,12 @@
 // Each line gives the model alone, the cues alone and both together. The cues were written
 // looking at these calls, so the cue figures are optimistic; the model's are not. `--verbose`
 // lists the calls where a model changes the cues' answer.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import { writeFileSync } from 'node:fs';
 import { intentWords, outcomeWords, posterior, type WordModel } from '../src/analysis/offline/bayes.ts';
 import { classifyDisposition, classifyIntent } from '../src/analysis/offline/classify.ts';
-import { Direction, type Turn } from '../src/calls/model.ts';
-import { Disposition, Intent } from '../src/taxonomy.ts';
-import { loadCalls } from './evaluate.ts';
+import { devExamples, trainDisposition, trainIntent, writtenExamples, type Example } from './word-models.ts';
 
-/** Add-alpha smoothing. 0.1 scored best across writers, against 0.05 to 1. */
-const ALPHA = 0.1;
 const FOLDS = 10;
-
-type Example = { id: string; direction: Direction; intent: Intent; disposition: Disposition; turns: Turn[] };
-
-const TrainingFile = z.object({
-  calls: z.array(
-    z.object({
-      id: z.string(),
-      direction: Direction,
-      intent: Intent,
-      disposition: Disposition,
-      turns: z.array(z.object({ speaker: z.enum(['agent', 'caller']), text: z.string() })),
-    }),
-  ),
-});
-
-function train(labels: readonly string[], examples: { label: string; counted: Map<string, number> }[]): WordModel {
-  const counts: Record<string, Record<string, number>> = {};
-  const totals = labels.map(() => 0);
-  for (const { label, counted } of examples) {
-    const index = labels.indexOf(label);
-    for (const [word, n] of counted) {
-      const seen = (counts[word] ??= {});
-      seen[index] = (seen[index] ?? 0) + n;
-      totals[index]! += n;
-    }
-  }
-  return { labels: [...labels], alpha: ALPHA, vocabulary: Object.keys(counts).length, totals, counts };
-}
-
-const trainIntent = (calls: Example[]) => train(Intent.options, calls.map((c) => ({ label: c.intent, counted: intentWords(c.turns, c.direction) })));
-const trainDisposition = (calls: Example[]) => train(Disposition.options, calls.map((c) => ({ label: c.disposition, counted: outcomeWords(c.turns, c.direction) })));
 
 type Tally = { model: number; cues: number; both: number };
 const verbose = process.argv.includes('--verbose');
@@ -88,12 +52,8 @@ function report(label: string, tally: ReturnType<typeof score>, n: number) {
   }
 }
 
-const asTurns = (turns: { speaker: 'agent' | 'caller'; text: string }[]): Turn[] => turns.map((t) => ({ ...t, startMs: null }));
-// The holdout split is only ever measured: a model trained on it would be scored on what it learned.
-const labelled: Example[] = loadCalls()
-  .filter((c) => c.split === 'dev')
-  .map((c) => ({ id: c.id, direction: c.direction, intent: c.labels.intent, disposition: c.labels.disposition, turns: asTurns(c.turns) }));
-const written: Example[] = TrainingFile.parse(JSON.parse(readFileSync(new URL('./training-calls.json', import.meta.url), 'utf8'))).calls.map((c) => ({ ...c, turns: asTurns(c.turns) }));
+const labelled = devExamples();
+const written = writtenExamples();
 const all = [...labelled, ...written];
 
 report('Trained on training-calls.json, scored on calls.json', score(written, labelled), labelled.length);

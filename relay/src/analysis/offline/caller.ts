@@ -4,7 +4,6 @@
 import type { Turn } from '../../calls/model.ts';
 import { ASKS_NAME } from '../pii/names.ts';
 import type { RedactedTranscript } from '../redact.ts';
-import { OFFLINE_CAP } from './classify.ts';
 
 export type Caller = { name: string | null; nameConfidence: number; email: string | null; phones: string[] };
 
@@ -24,6 +23,11 @@ function selfIntroduced(text: string, start: number, end: number): boolean {
   const opens = start <= (text.match(/^\s*(?:\S+\s+){2}/)?.[0].length ?? text.length) && /^\s*([,]?\s*(from|here|calling|speaking|with)\b|[.!]|$)/i.test(text.slice(end));
   return opens || /\b(this is|it's|i'm|my name is)\s+(mr|mrs|ms|miss|dr)\.?\s*$/i.test(before);
 }
+
+/** The agent giving the business's own address. */
+const BUSINESS_EMAIL = /\b(our|us at|email us|write to us|send (it|them|that|those) (over )?to|reach us|at our|the office(?:'s)?|main|general|billing|support|info)\b[^.?!]*$/;
+/** The caller giving someone else's address. */
+const OTHER_EMAIL = /\b(his|her|their|(my|our) (wife|husband|son|daughter|mom|mother|dad|father|boss|partner|assistant|landlord|tenant|friend|brother|sister)(?:'s)?) (email|e-mail|address)\b[^.?!]*$/;
 
 /** How much text before a name the cues here read: the words just before it, not the whole turn. */
 const WINDOW = 60;
@@ -75,7 +79,7 @@ export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Cal
   const wordsIn = (placeholder: string) => (redacted.valueOf(placeholder) ?? '').split(/\s+/).length;
   let best: { placeholder: string; score: number; turn: number } | null = null;
   for (const [placeholder, c] of byName) {
-    const score = Math.min(OFFLINE_CAP, c.score + 0.05 * (c.mentions - 1));
+    const score = Math.min(1, c.score + 0.05 * (c.mentions - 1));
     // Ties go to the fuller name, which is what a CRM matches on ("Bartholomew Finch. People
     // call me Bart."), then to the later mention: callers correct themselves ("sorry, it's Jon with no h").
     const fuller = best ? wordsIn(placeholder) - wordsIn(best.placeholder) : 0;
@@ -93,8 +97,15 @@ export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Cal
       if (full.length > chosen.length && chosen.every((w) => full.includes(w))) name = entity.normalised;
     }
   }
-  const emails = redacted.entities.filter((e) => e.type === 'email');
-  const callerEmails = emails.filter((e) => e.turn !== null && turns[e.turn]?.speaker === 'caller');
+  // The caller's own email: one they gave, or the agent read back to them; not the business's
+  // own address ("email us at ...") nor someone else's ("my wife's is ...").
+  const emails = redacted.entities.filter((e) => {
+    if (e.type !== 'email' || e.turn === null) return false;
+    const before = turns[e.turn]!.text.slice(Math.max(0, e.start - WINDOW), e.start).toLowerCase();
+    if (turns[e.turn]!.speaker === 'agent' && BUSINESS_EMAIL.test(before)) return false;
+    return !OTHER_EMAIL.test(before);
+  });
+  const callerEmails = emails.filter((e) => turns[e.turn!]?.speaker === 'caller');
   const email = (callerEmails.at(-1) ?? emails.at(-1))?.normalised ?? null;
   const phones = [...new Set(redacted.entities.filter((e) => e.type === 'phone').map((e) => e.normalised))];
   return {

@@ -10,9 +10,6 @@ import { sentenceAround } from './sentences.ts';
 
 export type Scored<T extends string> = { value: T; confidence: number; scores: Map<T, number>; evidence: Map<T, { turn: number; sentence: string }> };
 
-/** Confidences the offline analyser reports never go above this: it is rules, not understanding. */
-export const OFFLINE_CAP = 0.7;
-
 /** Where the cues are said in \`lower\`, a lower-cased text (lower-cased once by the caller, not once per cue). */
 function hits(lower: string, cues: Cue[]): { weight: number; index: number }[] {
   const out: { weight: number; index: number }[] = [];
@@ -30,7 +27,7 @@ function confidenceFrom(scores: number[], floor: number): number {
   if (top <= 0) return floor;
   const margin = (top - second) / top;
   const strength = Math.min(1, top / 6);
-  return Math.round(Math.min(OFFLINE_CAP, floor + 0.25 * margin + 0.2 * strength) * 100) / 100;
+  return Math.round(Math.min(1, floor + 0.25 * margin + 0.2 * strength) * 100) / 100;
 }
 
 /**
@@ -172,7 +169,7 @@ export function classifyDisposition(
     return scores.get('voicemail')! > 0 ? pick('voicemail', 0.5) : pick('abandoned', 0.5);
   }
   if ((intent.value === 'spam' || intent.value === 'wrong_number') && intent.scores.get(intent.value)! >= 2) {
-    return pick(intent.value, Math.min(OFFLINE_CAP, intent.confidence + 0.05));
+    return pick(intent.value, Math.min(1, intent.confidence + 0.05));
   }
   const agentTurns = turns.filter((t) => t.speaker === 'agent').length;
   // A message left on a voicemail greeting: the greeting opens the call, and no one answers it.

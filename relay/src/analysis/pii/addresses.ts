@@ -52,6 +52,31 @@ function streetStart(text: string, position: number, runs: readonly DigitRun[]):
   return null;
 }
 
+const STATES =
+  'alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|west virginia|wisconsin|wyoming';
+/** A town of one to three words and a state said in full, in any case: "springfield illinois", "san jose, california". */
+const SPOKEN_TOWN = new RegExp(String.raw`^,?\s+(?:[A-Za-z]+\s+){0,2}[A-Za-z]+,?\s+(?:${STATES})\b`, 'i');
+const SPOKEN_UNIT = /^,?\s*(?:apt|apartment|unit|suite|ste|number|no)\.?\s+/i;
+
+/** The end of a unit said in words after the street ("apartment four b", "unit twelve"), or \`end\` if none. */
+function spokenUnit(text: string, end: number, runs: readonly DigitRun[]): number {
+  const keyword = text.slice(end, end + 20).match(SPOKEN_UNIT);
+  const run = keyword ? runEndingBefore(runs, end + keyword[0].length + 40) : null;
+  if (!keyword || !run || run.start !== end + keyword[0].length) return end;
+  const letter = text.slice(run.end, run.end + 3).match(/^\s+[A-Za-z]\b/);
+  return run.end + (letter ? letter[0].length : 0);
+}
+
+/** The end of a town, state and ZIP said in words after the street, or \`end\` if none. */
+function spokenTown(text: string, end: number, runs: readonly DigitRun[]): number {
+  const town = text.slice(end, end + 80).match(SPOKEN_TOWN);
+  if (!town) return end;
+  const after = end + town[0].length;
+  const zip = runEndingBefore(runs, after + 60);
+  const zipFollows = zip && zip.start > after && /^[\s,]+$/.test(text.slice(after, zip.start)) && (zip.digits.length === 5 || zip.digits.length === 9);
+  return zipFollows ? zip.end : after;
+}
+
 export function detectAddresses(text: string): Detection[] {
   const runs = findDigitRuns(text);
   const out: Detection[] = [];
@@ -62,6 +87,9 @@ export function detectAddresses(text: string): Detection[] {
     for (const tail of [UNIT, TOWN, ZIP]) {
       const more = text.slice(end).match(tail);
       if (more) end += more[0].length;
+      // Speech-to-text spells what follows out: "apartment four b", "springfield illinois six two seven oh four".
+      if (tail === UNIT) end = spokenUnit(text, end, runs);
+      if (tail === TOWN && !more) end = spokenTown(text, end, runs);
     }
     const start = run.start;
     out.push({ type: 'address', start, end, normalised: text.slice(start, end).replace(/\s+/g, ' ').toLowerCase(), score: 0.85 });

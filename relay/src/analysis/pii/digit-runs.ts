@@ -24,6 +24,9 @@ const TEENS: Record<string, string> = {
 const TENS: Record<string, string> = { twenty: '2', thirty: '3', forty: '4', fifty: '5', sixty: '6', seventy: '7', eighty: '8', ninety: '9' };
 const REPEAT: Record<string, number> = { double: 2, triple: 3 };
 
+/** Hesitations speech-to-text writes down; said inside a number, they are not part of it. */
+const FILLERS = new Set(['um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'ah', 'hmm', 'mm', 'like', 'so']);
+
 /** Characters that may sit between the parts of one number without ending it. */
 const JOINER = /^[\s,.\-()]*$/;
 
@@ -99,6 +102,12 @@ function readDigitRuns(text: string): DigitRun[] {
   let lastEnd = -1;
   for (let i = 0; i < list.length; ) {
     const token = list[i]!;
+    // "five five five, uh, one two three": a filler between two parts of a number does not end it.
+    if (current && FILLERS.has(token.lower) && JOINER.test(text.slice(lastEnd, token.start)) && list[i + 1] && read(list, i + 1, text)) {
+      lastEnd = token.end;
+      i += 1;
+      continue;
+    }
     const value: ReturnType<typeof read> = isLoneLetterO(list, i, text, current ? current.digits.length : 0) ? null : read(list, i, text);
     const joined = current !== null && JOINER.test(text.slice(lastEnd, token.start));
     if (value && current && joined) {

@@ -42,7 +42,10 @@ const TLDS = new Set([
 const DOT_WORDS = new Set(['dot', 'period', 'point']);
 const JOIN_WORDS: Record<string, string> = { underscore: '_', dash: '-', hyphen: '-' };
 /** Words that end a spoken local part when reading backwards from "at". */
+/** Words about how an address is written, said between it and "at". */
+const ASIDE = new Set(['all', 'one', 'word', 'together', 'no', 'apostrophe', 'lowercase', 'lower', 'case', 'spaces', 'space', 'dots', 'numbers']);
 const STOP = new Set([
+  "email's", 'emails',
   'is', 'my', 'email', 'e', 'mail', 'address', 'its', "it's", 'that', "that's", 'thats', 'the', 'it', 'at', 'to', 'me', 'send', 'and', 'or', 'use', 'try', 'sure',
   'yes', 'yeah', 'okay', 'ok', 'um', 'uh', 'so', 'well', 'was', 'be', 'would', 'could', 'us', 'you', 'your', 'reach', 'contact', 'under', 'on', 'file', 'i', "i'm", 'im',
   'just', 'still', 'have', 'got', 'one', 'word', 'all', 'lowercase', 'with', 'new', 'old', 'work', 'personal', 'this', 'in', 'of', 'for', 'a', 'an',
@@ -107,28 +110,44 @@ function readDomain(text: string, list: Word[], i: number): { end: number; domai
   return best;
 }
 
+/** A single letter: inside a spelled run even "e", "i" and "o" are letters, not words. */
+const letter = (word: Word | undefined) => word !== undefined && /^[a-z]$/.test(word.lower);
+
 /** Reads the local part backwards from the word before "at". */
 function readLocal(text: string, list: Word[], atIndex: number): { start: number; local: string } | null {
   let k = atIndex - 1;
+  // "meg o'connell, all one word, no apostrophe, at ...": how it is written, said after it.
+  while (k > 0 && ASIDE.has(list[k]!.lower)) k -= 1;
   const first = list[k];
-  if (!first || STOP.has(first.lower) || connectorWord(first)) return null;
+  if (!first || connectorWord(first)) return null;
+  if (STOP.has(first.lower) && !(letter(first) && letter(list[k - 1]))) return null;
   let start = first.start;
   let pieces = 0;
+  let plain = spelled(first) || letter(first) ? 0 : 1;
   k -= 1;
-  while (k >= 0 && pieces < 6) {
+  // Spelled addresses run long ("m a r i s o l underscore v"): up to a local part's worth of pieces.
+  while (k >= 0 && pieces < 32) {
     const word = list[k]!;
     const right = list[k + 1]!;
+    const spelledPair = letter(word) && letter(right);
     const joinedByGap = gapConnector(text, word, right);
+    const gap = text.slice(word.end, right.start);
+    const spaced = /^\s+$/.test(gap) || (spelledPair && /^[\s,]+$/.test(gap));
     if (joinedByGap && joinedByGap !== '@') {
-      if (STOP.has(word.lower)) break;
+      if (STOP.has(word.lower) && !spelledPair) break;
       start = word.start;
       k -= 1;
-    } else if (connectorWord(word) && list[k - 1] && !STOP.has(list[k - 1]!.lower)) {
+    } else if (connectorWord(word) && list[k - 1] && (!STOP.has(list[k - 1]!.lower) || letter(list[k - 1]))) {
       start = list[k - 1]!.start;
       k -= 2;
-    } else if (/^\s+$/.test(text.slice(word.end, right.start)) && !STOP.has(word.lower) && (spelled(word) || spelled(right))) {
+    } else if (spaced && (spelledPair || (!STOP.has(word.lower) && (spelled(word) || spelled(right))))) {
       // Spelled initials and spoken numbers run together with a word: "j smith eighty seven".
       start = word.start;
+      k -= 1;
+    } else if (spaced && plain < 2 && /^[a-z]+$/.test(word.lower) && !STOP.has(word.lower) && (k === 0 || STOP.has(list[k - 1]!.lower))) {
+      // Two plain words after "to" or "is": "accounts payable at riverside pediatrics dot org".
+      start = word.start;
+      plain += 1;
       k -= 1;
     } else break;
     pieces += 1;
@@ -136,14 +155,16 @@ function readLocal(text: string, list: Word[], atIndex: number): { start: number
   return { start, local: normaliseLocal(text.slice(start, first.end)) };
 }
 
-/** A single letter or a spoken number: the pieces people spell an address out with. */
+/** A single letter or a number, spoken or written: the pieces people spell an address out with. */
 function spelled(word: Word): boolean {
+  if (/^\d+$/.test(word.lower)) return true;
   if (/^[a-z]$/.test(word.lower)) return word.lower !== 'a' && word.lower !== 'i';
   return !['one', 'oh', 'o'].includes(word.lower) && findDigitRuns(word.lower).some((r) => r.spokenWords > 0);
 }
 
 function normaliseLocal(spoken: string): string {
-  let out = spoken;
+  // Letters spelled with hyphens are one word: "j-o-r-g-e" is jorge.
+  let out = spoken.replace(/\b([A-Za-z])-(?=[A-Za-z]\b)/g, '$1');
   // Spoken numbers become digits: "eighty seven" -> "87".
   for (const run of [...findDigitRuns(spoken)].reverse()) {
     if (run.spokenWords > 0) out = out.slice(0, run.start) + run.digits + out.slice(run.end);

@@ -53,7 +53,7 @@ const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean; 
   // Whoever one speaks with or asks for is a person, even "Grant" or a name in no list.
   { pattern: /\b(?:ask(?:ing)? for|(?:speak|spoke|speaking|talk|talked|talking|met|worked|dealt|deal|dealing) (?:to|with)|looking for|trying to reach)\s*$/i, cue: 'other', strong: false, person: true, surely: true },
   // "under Castellanos", "with Okonkwo".
-  { pattern: /\b(?:with doctor|with dr\.?|for|with|under|tell|and|or|see|saw|told|named)\s*$/i, cue: 'other', strong: false, person: true },
+  { pattern: /\b(?:with doctor|with dr\.?|for|with|under|tell|ask|asked|remind|and|or|see|saw|told|named)\s*$/i, cue: 'other', strong: false, person: true },
   { pattern: /\b(?:from|to|let|sent|called)\s*$/i, cue: 'other', strong: false },
   { pattern: /\b(?:thanks|thank you|hi|hello|hey|okay|ok|great|perfect|sure|alright|got it|welcome|bye|goodbye|sorry|yes|no|oh|morning|afternoon|evening)[,!.]?\s*$/i, cue: 'vocative', strong: false, person: true },
 ];
@@ -197,7 +197,7 @@ function cued(text: string): NameDetection[] {
       const lowerName =
         lowerCase &&
         ((cue === 'vocative' && isNameLike(word)) ||
-          (!!person && isNameOnly(word)) ||
+          (!!person && (isNameOnly(word) || isKnownFirst(word, true))) ||
           (cue === 'self' &&
             (isNameOnly(word) || (turnStart && isNameLike(word)) || (isKnownFirst(word, true) && (PERSON_FOLLOWS.test(text.slice(at + word.length)) || isNameOnly(text.slice(at + word.length).match(/^\s+([a-z]+)/)?.[1] ?? ''))))));
       const tokens = readTokens(text, at, strong || isKnownFirst(word, false) || lowerName);
@@ -212,7 +212,7 @@ function cued(text: string): NameDetection[] {
       else if (cue === 'self') accept = capitalised && (isKnownFirst(first.text, true) || isNameOnly(first.text) || tokens.length >= 2 || turnStart);
       else if (ASKS_FOR.test(before)) accept = capitalised && /^\s*[?,]/.test(text.slice(tokens[tokens.length - 1]!.end));
       // "Hi, Victor Lindqvist." greets with a full name; a lone word needs to be a known first name.
-      else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2 || !!surely) || (!!surely && isNameLike(first.text)) || (cue === 'vocative' && tokens.length >= 2) || (!!person && (cue === 'vocative' ? isNameLike(first.text) : isNameOnly(first.text))));
+      else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2 || !!surely) || (!!surely && isNameLike(first.text)) || (cue === 'vocative' && tokens.length >= 2) || (!!person && (cue === 'vocative' ? isNameLike(first.text) : isNameOnly(first.text) || isKnownFirst(first.text, true))));
       if (!strong && !capitalised && (isKnownFirst(first.text, false) || lowerName)) accept = true;
       if (!accept || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
       // A vocative is a single name followed by a pause or the end: "Thanks, Maria."
@@ -273,8 +273,10 @@ function spelled(text: string, nameAsked: boolean): NameDetection[] {
     const cue = /\b(spell(?:ed|ing|s)?|that's|thats|it's|its|name|is|like)\b[\s,:]*(?:it\s+)?(?:is\s+)?$/.test(before);
     // "Derek, D-E-R-E-K": the word just before is the name being spelled.
     const echoes = before.replace(/[\s,.:-]+$/, '').endsWith(run.word.toLowerCase());
-    if (!(cue || nameAsked || echoes)) continue;
-    out.push({ type: 'name', start: run.start, end: run.end, normalised: run.word, score: 0.85, cue: 'spelled' });
+    // When unsure, redact: letters spelled out that make a name-like word are one, cue or not.
+    const nameLike = run.word.length >= 4 && (isNameLike(run.word) || NAME_WORDS.has(run.word.toLowerCase())) && !BUSINESS_WORDS.has(run.word.toLowerCase());
+    if (!(cue || nameAsked || echoes || nameLike)) continue;
+    out.push({ type: 'name', start: run.start, end: run.end, normalised: run.word, score: cue || nameAsked || echoes ? 0.85 : 0.6, cue: 'spelled' });
   }
   return out;
 }
@@ -334,7 +336,7 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
 }
 
 /** What follows a person, not a place or a thing: "Annika from your billing team", "Sasha said", "Is Pilar available?". */
-const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|and (?:I|i|me)\b|(?:available|around|working|still|in today)\b|there\?|at the (?:front )?desk|in (?:billing|accounting|scheduling|sales|hr|dispatch|the office)\b|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
+const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her|accounting|billing|sales|dispatch|scheduling|support|maintenance|hr|the front desk)\b|and (?:I|i|me)\b|(?:available|around|working|still|in today)\b|there\?|at the (?:front )?desk|in (?:billing|accounting|scheduling|sales|hr|dispatch|the office)\b|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
 
 /** What only a person has: "Ellie's cleaning", "Jaylen's mom" (not "Lowe's" or "Bella's shots"). */
 const PERSONAL_AFTER = /^\s+(?:mom|mother|dad|father|wife|husband|son|daughter|brother|sister|parents?|teacher|appointment|cleaning|checkup|check-up|session|class|prescription|surgery|physical|exam|chart|file|lesson|tutoring|school|therapy|voicemail|extension|cell|desk)\b/i;
@@ -377,7 +379,7 @@ function plain(text: string): NameDetection[] {
     const [a, b] = tokens.map((t) => t.text);
     const pair = b !== undefined && ((isNameOnly(a!) && isNameLike(b)) || ((isNameLike(a!) || isKnownFirst(a!, true)) && isNameOnly(b)));
     // "Rhiannon and I": whoever comes with "I" is a person, whatever the lists say.
-    const follows = tokens.length === 1 && ((isNameOnly(a!) && PERSON_FOLLOWS.test(text.slice(judged))) || (isNameLike(a!) && /^\s+and (?:I|i|me)\b/.test(text.slice(judged))));
+    const follows = tokens.length === 1 && (((isNameOnly(a!) || isKnownFirst(a!, true)) && PERSON_FOLLOWS.test(text.slice(judged))) || (isNameLike(a!) && /^\s+and (?:I|i|me)\b/.test(text.slice(judged))));
     if (known || pair || follows) {
       out.push(make(tokens, 'plain', 0.75));
     }
@@ -399,6 +401,8 @@ function plainLowerCase(text: string): NameDetection[] {
     const adjacent = next !== undefined && /^\s+$/.test(text.slice(token.end, next.start));
     const surname = adjacent && isNameLike(next.text);
     if (isKnownFirst(token.text, false) && (surname || !ENGLISH_WORDS.has(token.text))) out.push(make(surname ? [token, next] : [token], 'plain', 0.7));
+    // "rose said she'd be home", "bill from accounting": a given name that is also a word, doing what people do.
+    else if (isKnownFirst(token.text, true) && PERSON_FOLLOWS.test(text.slice(token.end))) out.push(make([token], 'plain', 0.6));
     else if (surname && isNameOnly(token.text) && isNameOnly(next.text)) out.push(make([token, next], 'plain', 0.7));
     else continue;
     if (surname) i++;
