@@ -17,6 +17,8 @@ export type DigitRun = {
 
 const UNITS: Record<string, string> = {
   zero: '0', oh: '0', o: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
+  // Spanish, for callers who switch language to read a number.
+  cero: '0', dos: '2', tres: '3', cuatro: '4', cinco: '5', seis: '6', siete: '7', ocho: '8', nueve: '9',
 };
 const TEENS: Record<string, string> = {
   ten: '10', eleven: '11', twelve: '12', thirteen: '13', fourteen: '14', fifteen: '15', sixteen: '16', seventeen: '17', eighteen: '18', nineteen: '19',
@@ -24,8 +26,12 @@ const TEENS: Record<string, string> = {
 const TENS: Record<string, string> = { twenty: '2', thirty: '3', forty: '4', fifty: '5', sixty: '6', seventy: '7', eighty: '8', ninety: '9' };
 const REPEAT: Record<string, number> = { double: 2, triple: 3 };
 
-/** Hesitations speech-to-text writes down; said inside a number, they are not part of it. */
-const FILLERS = new Set(['um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'ah', 'hmm', 'mm', 'like', 'so']);
+/**
+ * Words said inside a number that are not part of it: hesitations, the dashes people read out,
+ * "area code ... then", and self-corrections ("eight- sorry, eight one nine"). The whole span
+ * is still covered, so nothing of the number is left in the text.
+ */
+const FILLERS = new Set(['um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'ah', 'hmm', 'mm', 'like', 'so', 'dash', 'hyphen', 'then', 'and', 'area', 'code', 'you', 'know', 'sorry', 'wait', 'no', 'is']);
 
 /** Characters that may sit between the parts of one number without ending it. */
 const JOINER = /^[\s,.\-()]*$/;

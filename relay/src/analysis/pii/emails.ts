@@ -38,6 +38,7 @@ function written(text: string): Detection[] {
 
 const TLDS = new Set([
   'com', 'net', 'org', 'edu', 'gov', 'io', 'co', 'us', 'uk', 'ca', 'au', 'de', 'fr', 'es', 'mx', 'in', 'info', 'biz', 'me', 'ai', 'app', 'dev', 'health', 'law', 'nz', 'ie',
+  'ru', 'pl', 'ua', 'br', 'ar', 'it', 'nl', 'be', 'ch', 'at', 'se', 'dk', 'fi', 'pt', 'gr', 'ro', 'cz', 'jp', 'cn', 'kr', 'vn', 'ph', 'sg', 'za', 'ng', 'ke', 'gh', 'et', 'pk', 'bd', 'tr', 'il', 'ae',
 ]);
 const DOT_WORDS = new Set(['dot', 'period', 'point']);
 const JOIN_WORDS: Record<string, string> = { underscore: '_', dash: '-', hyphen: '-' };
@@ -92,7 +93,8 @@ function readDomain(text: string, list: Word[], i: number): { end: number; domai
   let best: { end: number; domain: string } | null = null;
   for (let j = i; j < list.length && labels.length <= 5; ) {
     const part = list[j]!;
-    if (!/^[a-z0-9]+$/.test(part.lower) || connectorWord(part) || STOP.has(part.lower)) break;
+    // A word that ends a local part may still be part of a domain after the first word: "g mail", "proton dot me".
+    if (!/^[a-z0-9]+$/.test(part.lower) || connectorWord(part) || (j === i && STOP.has(part.lower))) break;
     labels[labels.length - 1] += part.lower;
     wordsInLabel += 1;
     if (labels.length >= 2 && TLDS.has(part.lower)) best = { end: part.end, domain: labels.join('.') };
@@ -102,7 +104,7 @@ function readDomain(text: string, list: Word[], i: number): { end: number; domai
       else labels[labels.length - 1] += '-';
       wordsInLabel = 0;
       j = connector.next;
-    } else if (labels.length === 1 && wordsInLabel < 3 && list[j + 1] && /^\s+$/.test(text.slice(part.end, list[j + 1]!.start))) {
+    } else if (labels.length === 1 && wordsInLabel < 5 && list[j + 1] && /^\s+$/.test(text.slice(part.end, list[j + 1]!.start))) {
       // Spoken domains run words together: "raman consulting dot com" is ramanconsulting.com.
       j += 1;
     } else break;
@@ -140,7 +142,7 @@ function readLocal(text: string, list: Word[], atIndex: number): { start: number
     } else if (connectorWord(word) && list[k - 1] && (!STOP.has(list[k - 1]!.lower) || letter(list[k - 1]))) {
       start = list[k - 1]!.start;
       k -= 2;
-    } else if (spaced && (spelledPair || (!STOP.has(word.lower) && (spelled(word) || spelled(right))))) {
+    } else if (spaced && (spelledPair || (!STOP.has(word.lower) && (spelled(word) || spelled(right))) || (/^[ai]$/.test(word.lower) && k > 0 && STOP.has(list[k - 1]!.lower)))) {
       // Spelled initials and spoken numbers run together with a word: "j smith eighty seven".
       start = word.start;
       k -= 1;

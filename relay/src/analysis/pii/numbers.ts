@@ -55,7 +55,8 @@ function classify(text: string, run: DigitRun): Detection | null {
   const { digits } = run;
   // Callers say what a number is, then hesitate or repeat themselves before reading it.
   const context = wordsBefore(text, run.start, 12);
-  const near = wordsBefore(text, run.start, 3);
+  // What the number is called, a few words back past any "is uh".
+  const near = wordsBefore(text, run.start, 5);
   const start = text[run.start - 1] === '(' ? run.start - 1 : run.start;
   const base = { start, end: run.end, normalised: digits };
   if (digits.length >= 13 && digits.length <= 19) {
