@@ -274,7 +274,9 @@ function spelled(text: string, nameAsked: boolean): NameDetection[] {
     // "Derek, D-E-R-E-K": the word just before is the name being spelled.
     const echoes = before.replace(/[\s,.:-]+$/, '').endsWith(run.word.toLowerCase());
     // When unsure, redact: letters spelled out that make a name-like word are one, cue or not.
-    const nameLike = run.word.length >= 4 && (isNameLike(run.word) || NAME_WORDS.has(run.word.toLowerCase())) && !BUSINESS_WORDS.has(run.word.toLowerCase());
+    // Letters among digits are a code (a VIN, a plate), not a name.
+    const amongDigits = /(?:\d|\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine))\W{0,3}$/i.test(before) || /^\W{0,3}(?:\d|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)/i.test(text.slice(run.end, run.end + 12));
+    const nameLike = !amongDigits && run.word.length >= 4 && (isNameLike(run.word) || NAME_WORDS.has(run.word.toLowerCase())) && !BUSINESS_WORDS.has(run.word.toLowerCase());
     if (!(cue || nameAsked || echoes || nameLike)) continue;
     out.push({ type: 'name', start: run.start, end: run.end, normalised: run.word, score: cue || nameAsked || echoes ? 0.85 : 0.6, cue: 'spelled' });
   }
@@ -398,6 +400,8 @@ function plainLowerCase(text: string): NameDetection[] {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const next = tokens[i + 1];
+    // "san antonio", "fort collins": a place.
+    if (i > 0 && PLACES_AND_BRANDS.has(tokens[i - 1]!.text)) continue;
     const adjacent = next !== undefined && /^\s+$/.test(text.slice(token.end, next.start));
     const surname = adjacent && isNameLike(next.text);
     if (isKnownFirst(token.text, false) && (surname || !ENGLISH_WORDS.has(token.text))) out.push(make(surname ? [token, next] : [token], 'plain', 0.7));
@@ -416,7 +420,52 @@ const PET_BEFORE = /\b(?:dog|dogs|cat|cats|puppy|puppies|kitten|kittens|pet|pets
 /** `nameAsked`: the other speaker has just asked for a name or its spelling, so the answer is one. */
 export function detectNames(text: string, nameAsked = false): NameDetection[] {
   const found = [...cued(text), ...signOff(text), ...addressed(text), ...spelled(text, nameAsked), ...plain(text), ...(nameAsked ? answered(text) : [])];
-  return joinSpelledSurnames(text, found).filter((d) => !PET_BEFORE.test(text.slice(Math.max(0, d.start - 40), d.start)));
+  return joinSpelledSurnames(text, found)
+    .filter((d) => !PET_BEFORE.test(text.slice(Math.max(0, d.start - 40), d.start)))
+    .map((d) => widen(text, d));
+}
+
+/** Particles inside names in more languages than the reading above knows: "bong dela cruz", "nguyen van thanh". */
+const NAME_PARTICLES = new Set([...PARTICLES, 'dela', 'delos', 'de la', 'della', 'ibn', 'ben', 'bint', 'abu', 'el', 'ter', 'ten', 'op', 'mac', 'ap']);
+const NEXT_WORD = /^([\s]+)(\p{L}[\p{L}'’]*(?:-\p{L}[\p{L}'’]*)*)/u;
+const PREVIOUS_WORD = /(\p{L}[\p{L}'’]*(?:-\p{L}[\p{L}'’]*)*)([\s]+)$/u;
+
+/** A word that is part of a name next to one already found: a name in the lists that is no everyday word. */
+function nameWord(word: string): boolean {
+  const lower = key(word);
+  if (lower.length < 2 || NOT_NAMES.has(lower) || COMMON_WORDS.has(lower) || BUSINESS_WORDS.has(lower)) return false;
+  if (word.includes('-')) return word.split('-').every((part) => nameWord(part));
+  const listed = FIRST_NAMES.has(lower) || NAME_WORDS.has(lower);
+  return listed && (!ENGLISH_WORDS.has(lower) || (CAPITALISED.test(word) && FIRST_NAMES.has(lower)));
+}
+
+/**
+ * A name found in part takes the name words next to it: a second given name, a second
+ * surname, a particle and what follows it ("maria josé hernández-lópez", "evangelina cruz").
+ * When unsure, redact: a surname left beside a placeholder still names the person.
+ */
+function widen(text: string, d: NameDetection): NameDetection {
+  if (d.cue === 'repeat') return d;
+  let { start, end } = d;
+  for (let taken = 0; taken < 3; taken++) {
+    const next = text.slice(end, end + 60).match(NEXT_WORD);
+    if (!next) break;
+    const word = next[2]!;
+    const particle = NAME_PARTICLES.has(word.toLowerCase());
+    const after = particle ? text.slice(end + next[0].length, end + next[0].length + 40).match(NEXT_WORD) : null;
+    if (particle && after && nameWord(after[2]!)) end += next[0].length + after[0].length;
+    else if (nameWord(word)) end += next[0].length;
+    else break;
+  }
+  for (let taken = 0; taken < 2; taken++) {
+    const previous = text.slice(Math.max(0, start - 40), start).match(PREVIOUS_WORD);
+    if (!previous || !nameWord(previous[1]!) || !(FIRST_NAMES.has(key(previous[1]!)) || NAME_WORDS.has(key(previous[1]!)))) break;
+    // "it's maria josé ...": only a given name before a name, not a word a cue ended on.
+    if (!isKnownFirst(previous[1]!, true)) break;
+    start -= previous[0].length;
+  }
+  if (start === d.start && end === d.end) return d;
+  return { ...d, start, end, normalised: titleCase(text.slice(start, end).split(/\s+/)) };
 }
 
 /** A name as a list of words and what separates them ("Ellis-Ward" is Ellis, "-", Ward). */
