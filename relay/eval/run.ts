@@ -105,13 +105,16 @@ for (const group of groups) printAnalyser(`Offline analyser, ${group.name}`, mea
 for (const group of groups) if (llm.has(group.name)) printAnalyser(`Model analyser (${modelName}), ${group.name}`, llm.get(group.name)!);
 if (!model) print('Model analyser: not run (no OPENAI_API_KEY or Azure settings).');
 print();
-const heldOut = groups.filter((g) => g.name !== 'dev');
+// Every first-sight set but the newest trains the word models and the calibration once its
+// first sight is recorded, so only the holdout split and the newest set are out of sample.
+const newest = sets.at(-1);
+const heldOut = groups.filter((g) => g.name === 'holdout' || (newest && g.name === `first-sight ${newest.name}`));
 const offlineCalibration = {
   labelled: calibrationOf(groups.map((g) => measured.get(g.name)!.offline)),
   heldOut: calibrationOf(heldOut.map((g) => measured.get(g.name)!.offline)),
 };
 printCalibration('offline analyser, every labelled call', offlineCalibration.labelled);
-printCalibration('offline analyser, calls it was not tuned or trained on (holdout and first-sight sets)', offlineCalibration.heldOut);
+printCalibration(`offline analyser, calls it was not built from (the holdout split${newest ? ` and first-sight set ${newest.name}` : ''})`, offlineCalibration.heldOut);
 const llmCalibration = model ? calibrationOf([...llm.values()]) : null;
 if (llmCalibration) printCalibration(`model analyser (${modelName}), every labelled call`, llmCalibration);
 

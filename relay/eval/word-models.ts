@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { intentWords, outcomeWords, type WordModel } from '../src/analysis/offline/bayes.ts';
 import { Direction, type Turn } from '../src/calls/model.ts';
 import { Disposition, Intent } from '../src/taxonomy.ts';
-import { loadCalls } from './evaluate.ts';
+import { loadCalls, loadFirstSightSets } from './evaluate.ts';
 
 /** Add-alpha smoothing. 0.1 scored best across writers, against 0.05 to 1. */
 const ALPHA = 0.1;
@@ -53,4 +53,15 @@ export function devExamples(): Example[] {
 /** The calls written only to train the word models. */
 export function writtenExamples(): Example[] {
   return TrainingFile.parse(JSON.parse(readFileSync(new URL('./training-calls.json', import.meta.url), 'utf8'))).calls.map((c) => ({ ...c, turns: asTurns(c.turns) }));
+}
+
+/**
+ * The calls of every first-sight set but the newest, once their first-sight measurement is
+ * recorded: they were written by others and may train the models. The newest set stays
+ * untouched, so the models can still be measured on calls they have not seen.
+ */
+export function firstSightExamples(): Example[] {
+  return loadFirstSightSets()
+    .slice(0, -1)
+    .flatMap((set) => set.calls.map((c) => ({ id: `${set.name}:${c.id}`, direction: c.direction, intent: c.labels.intent, disposition: c.labels.disposition, turns: asTurns(c.turns) })));
 }
