@@ -46,6 +46,8 @@ export function callerIdentity(turns: Turn[], redacted: RedactedTranscript): Cal
     if (/^\s*\?/.test(turn.text.slice(entity.end)) && entity.cue !== 'other') continue;
     // "There's no Ortega here": the person asked for, not the one who answered.
     const before = turn.text.slice(Math.max(0, entity.start - WINDOW), entity.start);
+    // "Dr. Lee said ...": a doctor a caller names is rarely the caller, unless introducing themself.
+    if (/^dr\.?\s/i.test(entity.normalised) && !/\b(this is|it's|i'm|i am|my name is)\s+(dr|doctor)\.?\s*$/i.test(before)) continue;
     if (/\b(no|not)\s+((mr|mrs|ms|dr)\.?\s+)?$/i.test(before)) continue;
     // "What's your son's name?" "Arjun Mehta.": the answer names someone else.
     const asksOther = asksOtherName[entity.turn - 1] ?? false;

@@ -105,8 +105,10 @@ function firstWords(tokens: Token[], count: number): Token[] {
   return out;
 }
 
+/** The name as written: each word capitalised, a word speech-to-text repeated ("adrian adrian gallegos") said once. */
 function titleCase(words: string[]): string {
-  return words.map((w) => (PARTICLES.has(w.toLowerCase()) ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join(' ');
+  const said = words.filter((w, i) => i === 0 || w.toLowerCase() !== words[i - 1]!.toLowerCase());
+  return said.map((w) => (PARTICLES.has(w.toLowerCase()) ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join(' ');
 }
 
 /** A word as the lists hold it: lower-case, accents dropped ("Sebastián" is "sebastian"). */
