@@ -50,6 +50,8 @@ const Agent = z
 
 export const RelayFile = z
   .object({
+    /** Where editors find config/relay.schema.json; the relay itself ignores it. */
+    $schema: z.string().optional(),
     finalisation: z
       .object({
         /** Wait this long after `completed` for late transcripts and recordings. */
@@ -131,7 +133,18 @@ export const Env = z.object({
   RELAY_CONFIG: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: intFrom(1_000_000),
-  API_TOKEN: optional,
+  /** Required where the relay can be reached from elsewhere (web/exposure.ts); long enough not to be guessed. */
+  API_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters (npm run relay -- keys generate prints one)').optional()),
+  /** The proxies whose X-Forwarded-For is believed (web/exposure.ts); unset, none. */
+  TRUST_PROXY: optional,
+  /** node:http limits that close slow or idle connections (docs/security.md). */
+  HEADERS_TIMEOUT_MS: intFrom(10_000).pipe(z.number().positive()),
+  REQUEST_TIMEOUT_MS: intFrom(30_000).pipe(z.number().positive()),
+  KEEP_ALIVE_TIMEOUT_MS: intFrom(5_000).pipe(z.number().positive()),
+  /** On SIGTERM: /readyz answers 503 at once, new connections are still taken this long (so a load balancer moves away first). */
+  SHUTDOWN_DELAY_MS: intFrom(0),
+  /** Then the longest wait for in-flight requests and background steps before closing anyway. */
+  SHUTDOWN_TIMEOUT_MS: intFrom(20_000),
 
   TWILIO_AUTH_TOKEN: optional,
   WEBHOOK_SECRET: optional,
@@ -182,6 +195,9 @@ function describe(error: z.ZodError, where: string): string {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = Env.safeParse(source);
   if (!env.success) throw new ConfigError(`invalid environment: ${describe(env.error, '')}`);
+  if (env.data.HEADERS_TIMEOUT_MS > env.data.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(`invalid environment: HEADERS_TIMEOUT_MS (${env.data.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${env.data.REQUEST_TIMEOUT_MS})`);
+  }
   let raw: unknown = {};
   if (env.data.RELAY_CONFIG) {
     try {

@@ -1,6 +1,7 @@
 // Finalisation: once a call's grace window has passed, assemble its transcript, analyse it, and
 // in one transaction mark it analysed and write its outbox deliveries. A crash anywhere before
-// that commit leaves the call `completed`, and its lease runs out so it is finalised again.
+// that commit leaves the call `completed`, and its lease is released when its holder is seen dead
+// (store/leases.ts) or runs out, so it is finalised again.
 import type { Logger } from 'pino';
 import type { Analyser, AnalysisResult } from '../analysis/analyser.ts';
 import type { Config } from '../config.ts';
@@ -26,6 +27,8 @@ export type FinaliserDeps = {
   metrics: Metrics;
   log: Logger;
   onEnqueued: () => void;
+  /** This instance's lease key (store/leases.ts). */
+  leaseOwner?: number;
 };
 
 const LEASE_SECONDS = 300;
@@ -39,7 +42,7 @@ export class Finaliser {
   }
 
   async runOnce(limit = 8): Promise<number> {
-    const due = await this.deps.store.claimDue(limit, LEASE_SECONDS);
+    const due = await this.deps.store.claimDue(limit, LEASE_SECONDS, this.deps.leaseOwner ?? null);
     await Promise.all(due.map((call) => this.finalise(call)));
     return due.length;
   }

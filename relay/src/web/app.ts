@@ -1,10 +1,11 @@
 // The relay's HTTP surface: webhooks, health, metrics and the API. Route modules add to it;
 // webhooks are answered ahead of express (web/webhooks.ts says why).
 import type { RequestListener } from 'node:http';
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { IngestError } from '../ingest/event.ts';
 import type { Metrics } from '../metrics.ts';
+import type { TrustProxy } from './exposure.ts';
 import type { WebhookHandler } from './webhooks.ts';
 
 export type AppDeps = {
@@ -14,12 +15,33 @@ export type AppDeps = {
   ready: () => Promise<boolean>;
   routers: Router[];
   webhooks?: WebhookHandler;
+  /** The proxies whose forwarding headers are believed (TRUST_PROXY); none when absent. */
+  trustProxy?: TrustProxy;
 };
+
+/**
+ * One line per API, console and health request once it is answered. The path is the route's
+ * pattern (`/api/calls/:id`), never the URL, which can carry a call id or a phone number.
+ */
+function accessLog(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : '(no route)';
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+}
 
 export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // req.ip is the forwarded client only behind a proxy TRUST_PROXY names, else the socket's address.
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.locals.trustProxy = deps.trustProxy;
+  app.use(accessLog(deps.log));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -41,7 +63,7 @@ export function createApp(deps: AppDeps): RequestListener {
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
     // body-parser's errors carry the status to answer: 413 for an oversized body, 400 for bad JSON.
     const status = error instanceof IngestError ? error.status : typeof error?.status === 'number' ? error.status : 500;
-    if (status >= 500) deps.log.error({ err: (error as Error).message }, 'request failed');
+    if (status >= 500) deps.log.error({ err: error }, 'request failed');
     const message = status === 413 ? 'request body too large' : status >= 500 ? 'internal error' : (error as Error).message;
     res.status(status).json({ error: message });
   };

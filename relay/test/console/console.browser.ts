@@ -74,6 +74,7 @@ describe('operator console in chromium', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: base,
+      API_TOKEN: 'browser-test-api-token-0123456789',
       DATA_DIR: path.join(dataDir, 'data'),
       RELAY_CONFIG: relayConfig,
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
@@ -118,6 +119,17 @@ describe('operator console in chromium', () => {
     await page.waitForURL(`${base}/console/calls`);
     assert.equal(await page.getByTestId('call-count').innerText(), `${callSids.length} calls`);
     await shot('02-calls');
+  });
+
+  it('charts the calls, intents, latency and dead letters on the overview, each with its numbers', async () => {
+    await page.goto(`${base}/console`);
+    for (const id of ['chart-calls-per-hour', 'chart-intents', 'chart-latency']) {
+      const chart = page.getByTestId(id);
+      assert.equal(await chart.getAttribute('role'), 'img', `${id} is an image to assistive technology`);
+      assert.match((await chart.locator('desc').textContent()) ?? '', new RegExp(`^${callSids.length} calls in all`), `${id} says what it shows`);
+      assert.ok((await page.getByTestId(`${id}-table`).locator('tbody tr').count()) > 0, `${id} has its numbers in a table`);
+    }
+    await shot('03-overview-charts');
   });
 
   it('filters the list by intent and outcome', async () => {
