@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
+import { benchAnalysis } from './analysis.ts';
 import { benchDelivery, type DeliveryBench } from './delivery.ts';
 import { benchIntake } from './intake.ts';
 import { measureHubSpotSync } from '../test/hubspot/measure.ts';
@@ -63,7 +64,7 @@ for (const [rate, seconds] of [
 print('\n== HubSpot sync (sink through @hubspot/api-client, local portal)');
 const hubspot = await measureHubSpotSync();
 print(
-  `requests per call: new caller ${hubspot.newCallerRequests}, known caller ${hubspot.knownCallerRequests}, replay ${hubspot.replayRequests}; under load (batches of ${hubspot.batchSize}) ${hubspot.loadNewPerCall} new / ${hubspot.loadKnownPerCall} known; limiter peak ${hubspot.peakPerTenSeconds} per 10 s against a limit of ${hubspot.tenSecondLimit} (budget ${hubspot.tenSecondBudget}), ${hubspot.rateLimited} 429s`,
+  `requests per call (associations included): new caller ${hubspot.newCallerRequests} (aim <= 4), known caller ${hubspot.knownCallerRequests}, a caller HubSpot has with a company and an open deal ${hubspot.existingWithCompanyAndDealRequests} on the first call and ${hubspot.knownWithCompanyAndDealRequests} after, replay ${hubspot.replayRequests} (aim 0); under load (batches of ${hubspot.batchSize}) ${hubspot.loadNewPerCall} new / ${hubspot.loadKnownPerCall} known; limiter peak ${hubspot.peakPerTenSeconds} per 10 s against a limit of ${hubspot.tenSecondLimit} (budget ${hubspot.tenSecondBudget}), ${hubspot.rateLimited} 429s`,
 );
 
 print('\n== caller context (Vapi assistant-requests, signed, through the whole relay; 1,000 callers, 5,000 stored calls; PGlite)');
@@ -75,7 +76,15 @@ const callerContext = await benchCallerContext({ callers: 1000, callsPerCaller: 
   print(`with Salesforce ${r.slowCrm.crmDelayMs} ms slow: p50 ${r.slowCrm.p50Ms.toFixed(1)} ms, p99 ${r.slowCrm.p99Ms.toFixed(1)} ms, max ${r.slowCrm.maxMs.toFixed(1)} ms (aim: all within the ${r.budgetMs} ms budget); Salesforce ${JSON.stringify(r.slowCrm.salesforce)}`);
 }
 
-const results = { ranAt: new Date().toISOString(), quick, machine, intake, delivery, hubspot, callerContext };
+print('\n== analysis (redaction and the offline analyser; the relay runs them in a worker thread)');
+const analysis = await benchAnalysis({ quick });
+for (const r of analysis.perTenKilobytes) print(`transcript of ${r.kilobytes} KB: ${r.wallMs} ms per 10 KB (${r.cpuMs} ms CPU; aim < 50)`);
+print(`per labelled call (${analysis.perCallMs.calls}): p50 ${analysis.perCallMs.p50} ms, p95 ${analysis.perCallMs.p95} ms (aim < 20)`);
+print(
+  `/healthz while the relay analysed a ${analysis.health.transcriptKilobytes} KB call (${analysis.health.analysisMs} ms from acknowledgement to analysed): ${analysis.health.probes} probes, worst ${analysis.health.worstMs} ms, p99 ${analysis.health.p99Ms} ms (aim: never above 100)`,
+);
+
+const results = { ranAt: new Date().toISOString(), quick, machine, intake, delivery, hubspot, callerContext, analysis };
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 print('\nwritten to relay/bench/results.json');
 process.exit(0);

@@ -6,6 +6,7 @@ import type { Direction, Turn } from '../calls/model.ts';
 import type { Config } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
 import type { AnalysisSource, Insights, RedactionReport, Usage } from './insights.ts';
+import { analysisThread } from './analysis-thread.ts';
 import { LlmAnalyser } from './llm-analyser.ts';
 import { OfflineAnalyser } from './offline-analyser.ts';
 
@@ -49,16 +50,16 @@ export function createAnalyser(config: Config, metrics?: Metrics): Analyser {
       apiVersion: env.OPENAI_API_VERSION ?? AZURE_API_VERSION,
       deployment,
     });
-    return new LlmAnalyser({ client, model: deployment, config, metrics });
+    return new LlmAnalyser({ client, model: deployment, config, metrics, thread: analysisThread() });
   }
   if (env.OPENAI_API_KEY) {
     const client = new OpenAI({ ...common, apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' });
-    return new LlmAnalyser({ client, model: env.OPENAI_MODEL, config, metrics });
+    return new LlmAnalyser({ client, model: env.OPENAI_MODEL, config, metrics, thread: analysisThread() });
   }
   return createOfflineAnalyser(config, metrics);
 }
 
 /** The analyser with no key and no network. Without a config it redacts the transcript it hands on. */
 export function createOfflineAnalyser(config?: Config, metrics?: Metrics): Analyser {
-  return new OfflineAnalyser({ redactTranscript: config?.file.redaction.inTranscript ?? true, metrics });
+  return new OfflineAnalyser({ redactTranscript: config?.file.redaction.inTranscript ?? true, metrics, thread: analysisThread() });
 }

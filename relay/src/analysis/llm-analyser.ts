@@ -12,7 +12,8 @@ import { Insights, type Usage } from './insights.ts';
 import { costUsd } from './llm/pricing.ts';
 import { OfflineAnalyser } from './offline-analyser.ts';
 import { buildMessages } from './llm/prompt.ts';
-import { redactText, redactTranscript, type RedactedTranscript } from './redact.ts';
+import { redactText, redactTranscript, withLookups, type RedactedTranscript } from './redact.ts';
+import type { AnalysisThread } from './analysis-thread.ts';
 
 export class AnalysisError extends Error {}
 
@@ -24,6 +25,8 @@ export type LlmAnalyserDeps = {
   metrics?: Metrics;
   /** First retry delay; doubles per attempt. */
   backoffMs?: number;
+  /** Where redaction runs: a worker thread in the relay, the caller's thread when absent. */
+  thread?: AnalysisThread;
 };
 
 const RESPONSE_FORMAT = zodResponseFormat(Insights, 'call_insights');
@@ -44,12 +47,13 @@ export class LlmAnalyser implements Analyser {
     const vendorSummary = input.vendor?.summary ?? null;
     // Nothing was said and the platform summarised nothing: there is nothing to pay a model to read.
     if (!input.transcript.some((t) => t.text.trim()) && !vendorSummary) {
-      return new OfflineAnalyser({ redactTranscript: config.file.redaction.inTranscript, metrics }).analyse(input);
+      return new OfflineAnalyser({ redactTranscript: config.file.redaction.inTranscript, metrics, thread: this.deps.thread }).analyse(input);
     }
     const vendorData = input.vendor && Object.keys(input.vendor.data).length ? JSON.stringify(input.vendor.data).slice(0, VENDOR_DATA_LIMIT) : null;
     // The vendor's texts are redacted in the same pass as the transcript so one person keeps one placeholder.
     const extra = [vendorSummary, vendorData].map((text) => ({ speaker: 'agent' as const, text: text ?? '', startMs: null }));
-    const redacted = redactTranscript([...input.transcript, ...extra]);
+    const all = [...input.transcript, ...extra];
+    const redacted = this.deps.thread ? withLookups(await this.deps.thread.redact(all)) : redactTranscript(all);
     const redactedTurns = redacted.turns.slice(0, input.transcript.length);
     const pseudonymise = config.file.redaction.beforeInference;
     const messages = buildMessages({
@@ -109,7 +113,10 @@ export class LlmAnalyser implements Analyser {
     if (!choice) return { error: 'the response had no choices', retryAfterMs: null };
     // The refusal is the model's own words and may quote the call: it is redacted and shortened,
     // because this reason ends up in logs and on the call's record.
-    if (choice.message.refusal) return { error: `the model refused: ${redactText(choice.message.refusal).text.slice(0, 120)}`, retryAfterMs: null };
+    if (choice.message.refusal) {
+      const refusal = this.deps.thread ? await this.deps.thread.redactText(choice.message.refusal) : redactText(choice.message.refusal).text;
+      return { error: `the model refused: ${refusal.slice(0, 120)}`, retryAfterMs: null };
+    }
     if (choice.finish_reason === 'length') return { error: 'the answer was cut off at the token limit', retryAfterMs: null };
     if (choice.finish_reason === 'content_filter') return { error: 'the answer was withheld by the content filter', retryAfterMs: null };
     let json: unknown;

@@ -2,11 +2,15 @@
 // redacted transcript. It is what the relay runs out of the box and what it falls back to when
 // a model keeps failing, so it has to produce insights a rep can use: who called, why, how it
 // ended, what to do next.
-// Its confidences are capped (OFFLINE_CAP) and every result says source 'offline'.
+// Its confidences are raw scores mapped to how often such a score was right on calls the rules
+// were not written from (offline/calibration.ts); every result says source 'offline'.
 import type { Turn } from '../calls/model.ts';
 import type { Metrics } from '../metrics.ts';
+import type { AnalysisThread } from './analysis-thread.ts';
 import type { AnalysisInput, AnalysisResult, Analyser } from './analyser.ts';
 import { Insights } from './insights.ts';
+import { Intent } from '../taxonomy.ts';
+import { calibrated } from './offline/calibration.ts';
 import { callerIdentity } from './offline/caller.ts';
 import { classifyDisposition, classifyIntent, loadWordModels } from './offline/classify.ts';
 import { followUpFor, pipelineStageFor, tagsFor } from './offline/follow-up.ts';
@@ -18,6 +22,8 @@ export type OfflineOptions = {
   /** Whether the transcript handed on to CRMs is the redacted one (config redaction.inTranscript). */
   redactTranscript: boolean;
   metrics?: Metrics;
+  /** Where the work runs: a worker thread in the relay, the caller's thread when absent. */
+  thread?: AnalysisThread;
 };
 
 /**
@@ -32,7 +38,8 @@ function restoreContact(redacted: RedactedTranscript, turn: number, text: string
   });
 }
 
-function analyseOffline(input: AnalysisInput, redacted: RedactedTranscript = redactTranscript(input.transcript)): Insights {
+/** The insights with the rules' and models' raw scores as confidences, before calibration. */
+export function rawInsights(input: AnalysisInput, redacted: RedactedTranscript = redactTranscript(input.transcript)): Insights {
   const turns = redacted.turns;
   const reference = input.startedAt ? new Date(input.startedAt) : new Date();
   const vendorText = input.vendor?.summary ?? null;
@@ -47,8 +54,9 @@ function analyseOffline(input: AnalysisInput, redacted: RedactedTranscript = red
   const callbackNumber = caller.phones.find((p) => !fromDigits.endsWith(p.replace(/\D/g, '').slice(-10))) ?? null;
   const followUp = followUpFor(turns, disposition.value, evidence?.turn ?? null, reference, firstName, callbackNumber);
   const asked = intent.evidence.get(intent.value) ?? firstSentence(turns, 'caller', 0);
-  const said = evidence && (turns[evidence.turn]!.speaker === 'agent' || disposition.value === 'not_interested') ? evidence : lastSentence(turns, 'agent');
-  const spoken = turns.some((t) => t.speaker === 'caller' && t.text.trim() !== '');
+  // What was agreed, not a question the agent asked on the way there.
+  const said = evidence && !asks(evidence.sentence) && (turns[evidence.turn]!.speaker === 'agent' || disposition.value === 'not_interested') ? evidence : lastSentence(turns, 'agent');
+  const spoken = spoke(turns);
   const summary = summarise({
     intent: intent.value,
     disposition: disposition.value,
@@ -76,6 +84,10 @@ function analyseOffline(input: AnalysisInput, redacted: RedactedTranscript = red
   });
 }
 
+const spoke = (turns: Turn[]) => turns.some((t) => t.speaker === 'caller' && t.text.trim() !== '');
+
+const asks = (sentence: string) => sentence.trim().endsWith('?');
+
 /** A sentence of five words or more: short ones are greetings and thanks. */
 const substantive = (sentence: Sentence) => sentence.text.split(/\s+/).length >= 5;
 
@@ -89,11 +101,11 @@ function firstSentence(turns: Turn[], speaker: Turn['speaker'], from: number): {
   return null;
 }
 
-/** The agent's last substantive sentence: what they last told the caller or did. */
+/** The agent's last substantive sentence that is no question: what they last told the caller or did. */
 function lastSentence(turns: Turn[], speaker: Turn['speaker']): { turn: number; sentence: string } | null {
   for (let i = turns.length - 1; i >= 0; i--) {
     if (turns[i]!.speaker !== speaker) continue;
-    const found = sentences(turns[i]!.text).filter(substantive).at(0);
+    const found = sentences(turns[i]!.text).filter((s) => substantive(s) && !asks(s.text)).at(0);
     if (found) return { turn: i, sentence: found.text };
   }
   return null;
@@ -103,7 +115,7 @@ function lastSentence(turns: Turn[], speaker: Turn['speaker']): { turn: number; 
 function qualificationNotes(turns: RedactedTranscript['turns'], redacted: RedactedTranscript): string | null {
   const notes: string[] = [];
   for (const [index, turn] of turns.entries()) {
-    if (turn.speaker !== 'caller') continue;
+    if (turn.speaker !== 'caller' || notes.length >= 4) continue;
     for (const { text: sentence } of sentences(turn.text)) {
       if (/\b(budget|\$\d|dollars|square (feet|foot)|sq ?ft|users|seats|employees|locations|units|rooms|by (next|the end)|this (month|week|year)|currently (use|using|have)|timeline|asap|how soon)\b/i.test(sentence)) {
         notes.push(restoreContact(redacted, index, sentence.trim()));
@@ -113,25 +125,40 @@ function qualificationNotes(turns: RedactedTranscript['turns'], redacted: Redact
   return notes.length ? notes.slice(0, 4).join(' ') : null;
 }
 
+/** The whole offline analysis of one call, on whichever thread calls it. */
+export function offlineAnalysis(input: AnalysisInput, handOnRedacted: boolean): AnalysisResult {
+  const redacted = redactTranscript(input.transcript);
+  const raw = rawInsights(input, redacted);
+  const insights = {
+    ...raw,
+    callerNameConfidence: raw.callerName === null ? 0 : calibrated('name', raw.callerNameConfidence),
+    // Nobody spoke: the intent is a guess among all of them, which no fitted map has seen.
+    intentConfidence: spoke(input.transcript) ? calibrated('intent', raw.intentConfidence) : Math.round(100 / Intent.options.length) / 100,
+    dispositionConfidence: calibrated('disposition', raw.dispositionConfidence),
+  };
+  return {
+    insights,
+    source: 'offline',
+    redaction: redacted.report,
+    redactedTranscript: handOnRedacted ? redacted.turns : input.transcript,
+    usage: null,
+  };
+}
+
 export class OfflineAnalyser implements Analyser {
   private readonly options: OfflineOptions;
 
   constructor(options: OfflineOptions) {
     this.options = options;
     // The relay builds its analysers at start: the first call should not wait for the models.
-    loadWordModels();
+    if (options.thread) options.thread.warm();
+    else loadWordModels();
   }
 
   async analyse(input: AnalysisInput): Promise<AnalysisResult> {
-    const redacted = redactTranscript(input.transcript);
-    const insights = analyseOffline(input, redacted);
+    const { thread, redactTranscript: handOn } = this.options;
+    const result = thread ? await thread.offline(input, handOn) : offlineAnalysis(input, handOn);
     this.options.metrics?.analyses.inc({ source: 'offline', outcome: 'ok' });
-    return {
-      insights,
-      source: 'offline',
-      redaction: redacted.report,
-      redactedTranscript: this.options.redactTranscript ? redacted.turns : input.transcript,
-      usage: null,
-    };
+    return result;
   }
 }

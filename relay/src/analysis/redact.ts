@@ -7,7 +7,7 @@ import type { PiiType, RedactionReport } from './insights.ts';
 import { detectAddresses } from './pii/addresses.ts';
 import { detectEmails } from './pii/emails.ts';
 import type { Detection } from './pii/entity.ts';
-import { ASKS_NAME, detectNames, detectRepeats, type NameCue, type NameDetection } from './pii/names.ts';
+import { ASKS_NAME, detectNames, detectRepeats, knownNames, type NameCue, type NameDetection } from './pii/names.ts';
 import { detectNumbers } from './pii/numbers.ts';
 import { residualRisks } from './pii/residual.ts';
 
@@ -27,10 +27,16 @@ export type RedactedEntity = {
   cue: NameCue | null;
 };
 
-export type RedactedTranscript = {
+/** What redaction found, as plain data: it crosses from the analysis thread to the main one. */
+export type Redaction = {
   turns: Turn[];
   entities: RedactedEntity[];
   report: RedactionReport;
+  /** Each placeholder and the value it stands for. */
+  values: [string, string][];
+};
+
+export type RedactedTranscript = Redaction & {
   /** Replaces placeholders in a model's answer with the values they stand for. */
   restore(text: string): string;
   /** The value a placeholder stands for, if it is one of this call's placeholders. */
@@ -44,12 +50,22 @@ function detectAll(text: string, nameAsked: boolean): (Detection | NameDetection
   return [...detectEmails(text), ...detectNumbers(text), ...detectAddresses(text), ...detectNames(text, nameAsked)];
 }
 
-/** Keeps non-overlapping findings, preferring the more specific type, then the longer span. */
-function resolve<T extends Detection>(found: T[]): T[] {
+function overlapsTaken(taken: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (taken[i] === 1) return true;
+  return false;
+}
+
+/**
+ * Keeps non-overlapping findings, preferring the more specific type, then the longer span.
+ * Which characters are taken is kept per character, so each finding costs its own length.
+ */
+function resolve<T extends Detection>(found: T[], length: number): T[] {
   const ordered = [...found].sort((a, b) => PRIORITY[a.type] - PRIORITY[b.type] || b.end - b.start - (a.end - a.start) || b.score - a.score);
+  const taken = new Uint8Array(length);
   const kept: T[] = [];
   for (const candidate of ordered) {
-    if (kept.some((k) => k.start < candidate.end && candidate.start < k.end)) continue;
+    if (overlapsTaken(taken, candidate.start, candidate.end)) continue;
+    taken.fill(1, candidate.start, candidate.end);
     kept.push(candidate);
   }
   return kept.sort((a, b) => a.start - b.start);
@@ -95,8 +111,8 @@ class Placeholders {
     return placeholder;
   }
 
-  valueOf(placeholder: string): string | null {
-    return this.values.get(placeholder) ?? null;
+  entries(): [string, string][] {
+    return [...this.values];
   }
 }
 
@@ -122,6 +138,22 @@ function report(entities: RedactedEntity[], redactedTexts: string[]): RedactionR
 
 /** Redacts a whole call, so a value keeps one placeholder across turns. */
 export function redactTranscript(turns: Turn[]): RedactedTranscript {
+  return withLookups(redaction(turns));
+}
+
+/** The placeholder lookups over a redaction's values. */
+export function withLookups(found: Redaction): RedactedTranscript {
+  const values = new Map(found.values);
+  const valueOf = (placeholder: string) => values.get(placeholder.trim()) ?? null;
+  return {
+    ...found,
+    restore: (text) => text.replace(/\[(?:NAME|PHONE|EMAIL|CARD|SSN|ADDRESS)_\d+\]/g, (p) => valueOf(p) ?? p),
+    valueOf,
+  };
+}
+
+/** Redacts a whole call into plain data. */
+export function redaction(turns: Turn[]): Redaction {
   const found = turns.map((turn, i) => {
     const previous = turns[i - 1];
     return detectAll(turn.text, previous !== undefined && previous.speaker !== turn.speaker && ASKS_NAME.test(previous.text));
@@ -137,10 +169,11 @@ export function redactTranscript(turns: Turn[]): RedactedTranscript {
       if (parts.length > 1) known.add(parts.join(' '));
     }
   }
+  const repeats = knownNames(known);
   const placeholders = new Placeholders();
   const entities: RedactedEntity[] = [];
   const redactedTurns = turns.map((turn, index) => {
-    const kept = resolve([...found[index]!, ...detectRepeats(turn.text, known)]).map((d) => {
+    const kept = resolve([...found[index]!, ...detectRepeats(turn.text, repeats)], turn.text.length).map((d) => {
       const placeholder = placeholders.for(d.type, d.normalised);
       const entity: RedactedEntity = {
         type: d.type,
@@ -157,13 +190,7 @@ export function redactTranscript(turns: Turn[]): RedactedTranscript {
     });
     return { ...turn, text: replace(turn.text, kept) };
   });
-  return {
-    turns: redactedTurns,
-    entities,
-    report: report(entities, redactedTurns.map((t) => t.text)),
-    restore: (text) => text.replace(/\[(?:NAME|PHONE|EMAIL|CARD|SSN|ADDRESS)_\d+\]/g, (p) => placeholders.valueOf(p) ?? p),
-    valueOf: (placeholder) => placeholders.valueOf(placeholder.trim()),
-  };
+  return { turns: redactedTurns, entities, report: report(entities, redactedTurns.map((t) => t.text)), values: placeholders.entries() };
 }
 
 /** Redacts one text on its own. */

@@ -140,7 +140,7 @@ describe('model analyser', () => {
 
   it('retries invalid JSON and then succeeds', async () => {
     let sent = 0;
-    responder = (request, index) => (sent++ === 0 ? { content: '{"callerName": "[NAME_1]", "intent": ' } : ok(request));
+    responder = (request) => (sent++ === 0 ? { content: '{"callerName": "[NAME_1]", "intent": ' } : ok(request));
     const result = await analyser().analyser.analyse(call);
     assert.equal(result.usage?.attempts, 2);
     assert.equal(result.insights.callerName, 'Maria Gonzalez');

@@ -1,5 +1,5 @@
 // The offline analyser on calls written here: who called, why, how it ended, what next, and
-// honest, capped confidences on every result.
+// confidences that are probabilities on every result.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createOfflineAnalyser, type AnalysisInput } from '../../src/analysis/analyser.ts';
@@ -26,7 +26,7 @@ const analyse = (call: AnalysisInput) => createOfflineAnalyser().analyse(call);
 
 function assertHonest(insights: Insights) {
   Insights.parse(insights);
-  for (const value of [insights.callerNameConfidence, insights.intentConfidence, insights.dispositionConfidence]) assert.ok(value <= 0.7, `confidence ${value} is capped`);
+  for (const value of [insights.callerNameConfidence, insights.intentConfidence, insights.dispositionConfidence]) assert.ok(value >= 0 && value <= 1, `confidence ${value} is a probability`);
 }
 
 describe('offline analyser', () => {
@@ -157,5 +157,29 @@ describe('relative dates', () => {
     assert.equal(at('in two days'), '2026-11-19T09:00:00.000Z');
     assert.equal(at('no date at all'), null);
     assert.equal(at('someone will call you back today'), '2026-11-17T17:00:00.000Z', 'today, by the end of the working day');
+  });
+});
+
+describe('due dates said in words', () => {
+  const reference = new Date(STARTED);
+  it('counts "within fifteen minutes" from the call and reads "by end of day tomorrow" as tomorrow at five', () => {
+    assert.equal(resolveWhen('someone will call you back within fifteen minutes', reference)?.iso, '2026-11-17T15:15:00.000Z');
+    assert.equal(resolveWhen("we'll get back to you by end of day tomorrow", reference)?.iso, '2026-11-18T17:00:00.000Z');
+  });
+});
+
+describe('summary', () => {
+  it('quotes what was said without fillers or stutters, and what was agreed rather than a question', async () => {
+    const { insights } = await analyse(
+      input(`
+A: Thanks for calling Cedar Plumbing. How can I help?
+C: Um, hi, yeah, I I need to, uh, book a plumber for a a leaking sink, like, this week.
+A: Sure. Would Thursday at 10 work for you?
+C: Yes, Thursday works.
+A: Great, you're all set for Thursday at 10 am. Is there anything else?
+`),
+    );
+    assert.doesNotMatch(insights.summary.asked, /\b(um|uh)\b|\bI I\b|\ba a\b/i, insights.summary.asked);
+    assert.doesNotMatch(insights.summary.said, /\?"/, insights.summary.said);
   });
 });

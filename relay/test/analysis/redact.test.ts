@@ -197,7 +197,47 @@ describe('placeholders across a call', () => {
 
   it('reports high confidence when nothing suspicious remains and lower when something may', () => {
     assert.ok(redactTranscript(call).report.confidence >= 0.95);
-    const doubtful = redactText('The reference is 48291734 and the letters are Q X Z W.');
+    const doubtful = redactText('The reference is 48291734 and the order 55512345.');
     assert.ok(doubtful.report.confidence < 0.85, `confidence ${doubtful.report.confidence}`);
+  });
+});
+
+describe('speech-to-text forms, whole spans covered', () => {
+  const covered = (text: string, secret: string) => {
+    const redacted = redactText(text).text;
+    for (const piece of secret.split(/[^A-Za-z0-9]+/).filter((p) => p.length > 0)) assert.ok(!new RegExp(`\\b${piece}\\b`, 'i').test(redacted), `"${piece}" left in "${redacted}"`);
+  };
+
+  it('reads a number through fillers between its groups', () => {
+    covered('my number is five five five uh two one two um three four five six', 'five five five two one two three four five six');
+    assert.deepEqual(found('five five five uh two one two um three four five six').map((f) => f[2]), ['+15552123456']);
+  });
+
+  it('redacts a long number nobody called an identifier, and a nine-digit one as an SSN', () => {
+    assert.equal(found('you can reach me on fifty two fifty five eighteen forty one ninety nine')[0]?.[0], 'phone');
+    assert.equal(found('and the number is one two three four five six seven eight nine')[0]?.[0], 'ssn');
+    assert.deepEqual(found('order number one two three four five six seven eight nine'), []);
+  });
+
+  it('reads emails spelled letter by letter, with hyphens, commas and asides', () => {
+    assert.equal(found('its m a r i s o l underscore v at hotmail dot com')[0]?.[2], 'marisol_v@hotmail.com');
+    assert.equal(found("It's J-O-R-G-E at gmail dot com")[0]?.[2], 'jorge@gmail.com');
+    assert.equal(found("It's n, b, e, r, g, at protonmail dot com.")[0]?.[2], 'nberg@protonmail.com');
+    assert.equal(found("Email's meg o'connell, all one word, no apostrophe, at outlook dot com.")[0]?.[2], 'megoconnell@outlook.com');
+  });
+
+  it('takes given names that are also words when they do what people do', () => {
+    covered("Rose said she'd be home by six", 'Rose');
+    covered('can you ask hunter to call me back', 'hunter');
+    covered('i spoke with grace yesterday', 'grace');
+    covered('Bill from accounting called about it', 'Bill');
+  });
+
+  it('takes a spelled surname with no cue before it', () => {
+    covered('maria, g o n z a l e z', 'g o n z a l e z');
+  });
+
+  it('covers an address through its unit, town, state and ZIP said in words', () => {
+    covered('i live at twelve forty north maple avenue apartment four b springfield illinois six two seven oh four', 'twelve forty north maple avenue apartment four b springfield illinois six two seven oh four');
   });
 });

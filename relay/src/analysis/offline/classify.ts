@@ -10,11 +10,8 @@ import { sentenceAround } from './sentences.ts';
 
 export type Scored<T extends string> = { value: T; confidence: number; scores: Map<T, number>; evidence: Map<T, { turn: number; sentence: string }> };
 
-/** Confidences the offline analyser reports never go above this: it is rules, not understanding. */
-export const OFFLINE_CAP = 0.7;
-
-function hits(text: string, cues: Cue[]): { weight: number; index: number }[] {
-  const lower = text.toLowerCase();
+/** Where the cues are said in \`lower\`, a lower-cased text (lower-cased once by the caller, not once per cue). */
+function hits(lower: string, cues: Cue[]): { weight: number; index: number }[] {
   const out: { weight: number; index: number }[] = [];
   for (const c of cues) {
     for (const match of lower.matchAll(c.pattern)) {
@@ -30,7 +27,7 @@ function confidenceFrom(scores: number[], floor: number): number {
   if (top <= 0) return floor;
   const margin = (top - second) / top;
   const strength = Math.min(1, top / 6);
-  return Math.round(Math.min(OFFLINE_CAP, floor + 0.25 * margin + 0.2 * strength) * 100) / 100;
+  return Math.round(Math.min(1, floor + 0.25 * margin + 0.2 * strength) * 100) / 100;
 }
 
 /**
@@ -55,6 +52,14 @@ export function loadWordModels(): void {
 /** How many words these turns hold. */
 const wordCount = (turns: Turn[]) => turns.reduce((n, t) => n + t.text.split(/\s+/).filter(Boolean).length, 0);
 
+/**
+ * Cue phrases are read in each side's first turns for intent and in the call's last turns for
+ * the outcome: that is where they are said, and a call of thousands of turns then costs no more
+ * cue matching than a long ordinary one (the word models still read every turn).
+ */
+const INTENT_TURNS = 12;
+const OUTCOME_TURNS = 30;
+
 /** Intents the agent can tell as well as the caller: a robocall's pitch, a wrong number. */
 const AGENT_KNOWS = new Set<Intent>(['spam', 'wrong_number']);
 
@@ -70,6 +75,8 @@ export function classifyIntent(turns: Turn[], extra: string | null, direction: D
   turns.forEach((turn, index) => {
     const isCaller = turn.speaker === 'caller';
     const nth = seen[turn.speaker]++;
+    if (nth >= INTENT_TURNS) return;
+    const lower = turn.text.toLowerCase();
     // Why someone called is said early; later turns are about the details and the wrap-up.
     const early = nth < 2 ? 1.5 : nth < 4 ? 1 : 0.6;
     const speaker = direction === 'outbound' ? (isCaller ? 0.8 : 1) : isCaller ? 1 : 0.35;
@@ -77,13 +84,13 @@ export function classifyIntent(turns: Turn[], extra: string | null, direction: D
       const weight = early * (AGENT_KNOWS.has(intent) && !isCaller ? Math.max(speaker, 0.8) : speaker);
       // Several cues for one intent in one turn are mostly one statement said several ways:
       // each further cue counts half as much as the one before.
-      const found = hits(turn.text, INTENT_CUES[intent] ?? []);
+      const found = hits(lower, INTENT_CUES[intent] ?? []);
       [...found].sort((x, y) => y.weight - x.weight).forEach((hit, nth) => scores.set(intent, scores.get(intent)! + hit.weight * weight * 0.5 ** nth));
       const first = found.length ? found.reduce((a, h) => (h.index < a.index ? h : a)) : null;
       if (isCaller && first && !evidence.has(intent)) evidence.set(intent, { turn: index, sentence: sentenceAround(turn.text, first.index) });
     }
   });
-  if (extra) for (const intent of Intent.options) for (const hit of hits(extra, INTENT_CUES[intent] ?? [])) scores.set(intent, scores.get(intent)! + hit.weight * 0.5);
+  if (extra) for (const intent of Intent.options) for (const hit of hits(extra.toLowerCase(), INTENT_CUES[intent] ?? [])) scores.set(intent, scores.get(intent)! + hit.weight * 0.5);
   if (model) {
     // A few words are too little for the model to be sure of anything ("hi, yeah ... sure"):
     // below a dozen words from the other party its say shrinks with them.
@@ -93,7 +100,7 @@ export function classifyIntent(turns: Turn[], extra: string | null, direction: D
   }
   // A booking cue inside a call about moving or cancelling one is part of that request, and so
   // is asking for a free slot right after mentioning the appointment one already has.
-  const booked = turns.some((t) => t.speaker === 'caller' && hits(t.text, BOOKED_ALREADY).length > 0);
+  const booked = turns.some((t) => t.speaker === 'caller' && hits(t.text.toLowerCase(), BOOKED_ALREADY).length > 0);
   if (booked) scores.set('reschedule_appointment', scores.get('reschedule_appointment')! + 0.8 * scores.get('book_appointment')!);
   if (booked || scores.get('reschedule_appointment')! >= 4) scores.set('book_appointment', scores.get('book_appointment')! * 0.4);
   let value: Intent = 'general_question';
@@ -104,16 +111,18 @@ export function classifyIntent(turns: Turn[], extra: string | null, direction: D
 
 function outcomeHits(turns: Turn[]): { scores: Map<Disposition, number>; evidence: Map<Disposition, { turn: number; sentence: string }> } {
   const scores = new Map<Disposition, number>(Disposition.options.map((d) => [d, 0]));
-  const evidence = new Map<Disposition, { turn: number; sentence: string }>();
+  const where = new Map<Disposition, { turn: number; index: number }>();
   const strongest = new Map<Disposition, number>();
   turns.forEach((turn, index) => {
+    if (index < turns.length - OUTCOME_TURNS) return;
+    const lower = turn.text.toLowerCase();
     // Later turns say how the call ended; early ones only what was hoped for.
     const position = 0.4 + (0.6 * (index + 1)) / turns.length;
     for (const disposition of Disposition.options) {
       const cues: OutcomeCue[] = DISPOSITION_CUES[disposition] ?? [];
       for (const c of cues) {
         if (c.speaker && c.speaker !== turn.speaker) continue;
-        for (const hit of hits(turn.text, [c])) {
+        for (const hit of hits(lower, [c])) {
           const contribution = hit.weight * position;
           scores.set(disposition, scores.get(disposition)! + contribution);
           // The sentence that counted most says best how the call ended; the agent's words
@@ -121,12 +130,14 @@ function outcomeHits(turns: Turn[]): { scores: Map<Disposition, number>; evidenc
           const strength = contribution * (turn.speaker === 'agent' ? 1.5 : 1);
           if (strength >= (strongest.get(disposition) ?? 0)) {
             strongest.set(disposition, strength);
-            evidence.set(disposition, { turn: index, sentence: sentenceAround(turn.text, hit.index) });
+            where.set(disposition, { turn: index, index: hit.index });
           }
         }
       }
     }
   });
+  // The sentence is cut out once per outcome, not at every stronger hit: a long turn holds many.
+  const evidence = new Map([...where].map(([disposition, at]) => [disposition, { turn: at.turn, sentence: sentenceAround(turns[at.turn]!.text, at.index) }]));
   return { scores, evidence };
 }
 
@@ -158,7 +169,7 @@ export function classifyDisposition(
     return scores.get('voicemail')! > 0 ? pick('voicemail', 0.5) : pick('abandoned', 0.5);
   }
   if ((intent.value === 'spam' || intent.value === 'wrong_number') && intent.scores.get(intent.value)! >= 2) {
-    return pick(intent.value, Math.min(OFFLINE_CAP, intent.confidence + 0.05));
+    return pick(intent.value, Math.min(1, intent.confidence + 0.05));
   }
   const agentTurns = turns.filter((t) => t.speaker === 'agent').length;
   // A message left on a voicemail greeting: the greeting opens the call, and no one answers it.

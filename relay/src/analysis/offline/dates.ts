@@ -24,8 +24,10 @@ function findDay(text: string, reference: Date): { day: Date; index: number } | 
   const candidates: { day: Date; index: number }[] = [];
   const add = (index: number, day: Date) => candidates.push({ index, day });
   for (const m of lower.matchAll(/\b(?:the )?day after tomorrow\b/g)) add(m.index, new Date(today.getTime() + 2 * DAY));
-  for (const m of lower.matchAll(/\b(?<!after )tomorrow\b/g)) add(m.index, new Date(today.getTime() + DAY));
-  for (const m of lower.matchAll(/\b(?:today|tonight|this (?:morning|afternoon|evening)|later today|end of (?:the )?day)\b/g)) add(m.index, today);
+  // "by end of day tomorrow": the day is tomorrow, however the phrase is ordered.
+  for (const m of lower.matchAll(/\b(?:end of (?:the )?day|eod|close of business|cob) tomorrow\b/g)) add(m.index, new Date(today.getTime() + DAY));
+  for (const m of lower.matchAll(/\b(?<!after |end of day |end of the day |eod |close of business |cob )tomorrow\b/g)) add(m.index, new Date(today.getTime() + DAY));
+  for (const m of lower.matchAll(/\b(?:today|tonight|this (?:morning|afternoon|evening)|later today|end of (?:the )?day|eod|close of business)\b(?! tomorrow)/g)) add(m.index, today);
   for (const m of lower.matchAll(/\b(next|this|on|coming)?\s*(sunday|monday|tuesday|wednesday|thursday|friday|saturday)\b/g)) {
     const target = WEEKDAYS.indexOf(m[2]!);
     let ahead = (target - today.getUTCDay() + 7) % 7 || 7;
@@ -101,8 +103,21 @@ function findTime(text: string): number | null {
   return hour * 60 + minute;
 }
 
+const COUNTS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, ten: 10, fifteen: 15, twenty: 20, thirty: 30, 'forty five': 45, 'forty-five': 45, ninety: 90 };
+
+/** "within fifteen minutes", "in an hour", "within the hour": a time counted from the call. */
+function fromNow(text: string, reference: Date): When | null {
+  const lower = text.toLowerCase();
+  const counted = lower.match(/\b(?:within|in|in about|in the next|in under)\s+(\d{1,3}|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty[ -]five|ninety)\s+(minutes?|mins?|hours?|hrs?)\b/);
+  const minutes = counted ? (Number(counted[1]) || COUNTS[counted[1]!]!) * (counted[2]!.startsWith('h') ? 60 : 1) : /\bwithin the (?:next )?hour\b/.test(lower) ? 60 : null;
+  if (minutes === null) return null;
+  return { iso: new Date(reference.getTime() + minutes * 60_000).toISOString(), hasTime: true, index: counted?.index ?? 0 };
+}
+
 /** The first day mentioned in the text, with a time if one is given, resolved against `reference`. */
 export function resolveWhen(text: string, reference: Date): When | null {
+  const soon = fromNow(text, reference);
+  if (soon) return soon;
   const found = findDay(text, reference);
   const time = findTime(text);
   if (!found) {
@@ -112,7 +127,7 @@ export function resolveWhen(text: string, reference: Date): When | null {
     const at = today > reference.getTime() ? today : today + DAY;
     return { iso: new Date(at).toISOString(), hasTime: true, index: 0 };
   }
-  const fallback = /\bmorning\b/i.test(text) ? 9 * 60 : /\bafternoon\b/i.test(text) ? 14 * 60 : /\bevening|tonight\b/i.test(text) ? 18 * 60 : null;
+  const fallback = /\bmorning\b/i.test(text) ? 9 * 60 : /\bafternoon\b/i.test(text) ? 14 * 60 : /\bevening|tonight\b/i.test(text) ? 18 * 60 : /\b(?:end of (?:the )?day|eod|close of business|cob)\b/i.test(text) ? 17 * 60 : null;
   const minutes = time ?? fallback;
   let at = found.day.getTime() + (minutes ?? 9 * 60) * 60_000;
   // "Today" with no time, said after nine: by the end of the working day, never in the past.

@@ -9,7 +9,9 @@ export function sentences(text: string): Sentence[] {
   let start = 0;
   for (const match of text.matchAll(/[.!?]+(?=\s|$)/g)) {
     const before = text.slice(start, match.index);
-    if (match[0] === '.' && ABBREVIATIONS.test(before)) continue;
+    // Only the last few characters can be an abbreviation; testing the whole sentence so far
+    // would read a long run of "Dr." and "a.m." again at every full stop.
+    if (match[0] === '.' && ABBREVIATIONS.test(text.slice(Math.max(start, match.index - 6), match.index))) continue;
     const end = match.index + match[0].length;
     if (before.trim()) out.push({ start, end, text: text.slice(start, end).trim() });
     start = end;

@@ -7,8 +7,21 @@ import type { FollowUp } from './follow-up.ts';
 
 const MAX = 180;
 
+/** Hesitations and stutters that speech-to-text writes down and a rep's note leaves out. */
+const FILLERS = /(^|[\s,])(?:um+|uh+|uhm|erm|er|ah|hmm+|you know|i mean)(?=[\s,.!?]|$)[,]?/gi;
+const REPEATED = /\b(\w+)(?:[\s,]+\1\b)+/gi;
+
 function clip(sentence: string): string {
-  const clean = sentence.replace(/\s+/g, ' ').trim();
+  // Cut before cleaning: the patterns below read a sentence once, and a sentence can be a whole long turn.
+  const clean = sentence
+    .slice(0, MAX * 4)
+    .replace(FILLERS, '$1')
+    .replace(REPEATED, '$1')
+    .replace(/\s+([,.!?])/g, '$1')
+    .replace(/,(\s*,)+/g, ',')
+    .replace(/^[\s,]+/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length <= MAX ? clean : `${clean.slice(0, MAX - 1).replace(/\s+\S*$/, '')}…`;
 }
 

@@ -17,12 +17,21 @@ export type DigitRun = {
 
 const UNITS: Record<string, string> = {
   zero: '0', oh: '0', o: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
+  // Spanish, for callers who switch language to read a number.
+  cero: '0', dos: '2', tres: '3', cuatro: '4', cinco: '5', seis: '6', siete: '7', ocho: '8', nueve: '9',
 };
 const TEENS: Record<string, string> = {
   ten: '10', eleven: '11', twelve: '12', thirteen: '13', fourteen: '14', fifteen: '15', sixteen: '16', seventeen: '17', eighteen: '18', nineteen: '19',
 };
 const TENS: Record<string, string> = { twenty: '2', thirty: '3', forty: '4', fifty: '5', sixty: '6', seventy: '7', eighty: '8', ninety: '9' };
 const REPEAT: Record<string, number> = { double: 2, triple: 3 };
+
+/**
+ * Words said inside a number that are not part of it: hesitations, the dashes people read out,
+ * "area code ... then", and self-corrections ("eight- sorry, eight one nine"). The whole span
+ * is still covered, so nothing of the number is left in the text.
+ */
+const FILLERS = new Set(['um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'ah', 'hmm', 'mm', 'like', 'so', 'dash', 'hyphen', 'then', 'and', 'area', 'code', 'you', 'know', 'sorry', 'wait', 'no', 'is']);
 
 /** Characters that may sit between the parts of one number without ending it. */
 const JOINER = /^[\s,.\-()]*$/;
@@ -81,13 +90,30 @@ function isLoneLetterO(list: Token[], i: number, text: string, runLength: number
   return read(list, i + 1, text) === null;
 }
 
-export function findDigitRuns(text: string): DigitRun[] {
+/** The last text read and its runs: phones, cards and addresses all ask for the same text's runs in turn. */
+let last: { text: string; runs: readonly DigitRun[] } | null = null;
+
+/** The runs of a text; callers must not change them (they are shared with the next caller). */
+export function findDigitRuns(text: string): readonly DigitRun[] {
+  if (last?.text === text) return last.runs;
+  const runs = readDigitRuns(text);
+  last = { text, runs };
+  return runs;
+}
+
+function readDigitRuns(text: string): DigitRun[] {
   const list = tokens(text);
   const runs: DigitRun[] = [];
   let current: DigitRun | null = null;
   let lastEnd = -1;
   for (let i = 0; i < list.length; ) {
     const token = list[i]!;
+    // "five five five, uh, one two three": a filler between two parts of a number does not end it.
+    if (current && FILLERS.has(token.lower) && JOINER.test(text.slice(lastEnd, token.start)) && list[i + 1] && read(list, i + 1, text)) {
+      lastEnd = token.end;
+      i += 1;
+      continue;
+    }
     const value: ReturnType<typeof read> = isLoneLetterO(list, i, text, current ? current.digits.length : 0) ? null : read(list, i, text);
     const joined = current !== null && JOINER.test(text.slice(lastEnd, token.start));
     if (value && current && joined) {

@@ -20,7 +20,8 @@ export const ASKS_NAME = /\b(your name|the name|name and|who (am i|i'm) speaking
 /** One capitalised name word: Maria, O'Brien, McDonald, DeShawn, Ellis-Ward, Sebastián. Patterns using it need the u flag. */
 const WORD = String.raw`(?:Mc|Mac|O['’])?\p{Lu}\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:['’]\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)?`;
 
-const FILLER = /^(?:\s|,|\b(?:um+|uh+|er|erm|ah|like)\b)*/i;
+/** Fillers before a name; bounded, because it is tried at every word and a run of "um" must not be read again from each. */
+const FILLER = /^(?:[\s,]+|\b(?:um+|uh+|er|erm|ah|like)\b){0,12}/i;
 const FILLER_WORD = /^(?:um+|uh+|er|erm|ah|like)$/;
 const PARTICLES = new Set(['de', 'del', 'der', 'den', 'la', 'van', 'von', 'da', 'di', 'du', 'dos', 'le', 'bin', 'al', 'st']);
 const TOKEN_TEXT = String.raw`\p{L}[\p{L}'’]*(?:-\p{L}[\p{L}'’]*)?`;
@@ -52,7 +53,7 @@ const CUES: { pattern: RegExp; cue: NameCue; strong: boolean; person?: boolean; 
   // Whoever one speaks with or asks for is a person, even "Grant" or a name in no list.
   { pattern: /\b(?:ask(?:ing)? for|(?:speak|spoke|speaking|talk|talked|talking|met|worked|dealt|deal|dealing) (?:to|with)|looking for|trying to reach)\s*$/i, cue: 'other', strong: false, person: true, surely: true },
   // "under Castellanos", "with Okonkwo".
-  { pattern: /\b(?:with doctor|with dr\.?|for|with|under|tell|and|or|see|saw|told|named)\s*$/i, cue: 'other', strong: false, person: true },
+  { pattern: /\b(?:with doctor|with dr\.?|for|with|under|tell|ask|asked|remind|and|or|see|saw|told|named)\s*$/i, cue: 'other', strong: false, person: true },
   { pattern: /\b(?:from|to|let|sent|called)\s*$/i, cue: 'other', strong: false },
   { pattern: /\b(?:thanks|thank you|hi|hello|hey|okay|ok|great|perfect|sure|alright|got it|welcome|bye|goodbye|sorry|yes|no|oh|morning|afternoon|evening)[,!.]?\s*$/i, cue: 'vocative', strong: false, person: true },
 ];
@@ -104,8 +105,10 @@ function firstWords(tokens: Token[], count: number): Token[] {
   return out;
 }
 
+/** The name as written: each word capitalised, a word speech-to-text repeated ("adrian adrian gallegos") said once. */
 function titleCase(words: string[]): string {
-  return words.map((w) => (PARTICLES.has(w.toLowerCase()) ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join(' ');
+  const said = words.filter((w, i) => i === 0 || w.toLowerCase() !== words[i - 1]!.toLowerCase());
+  return said.map((w) => (PARTICLES.has(w.toLowerCase()) ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join(' ');
 }
 
 /** A word as the lists hold it: lower-case, accents dropped ("Sebastián" is "sebastian"). */
@@ -159,6 +162,8 @@ function make(tokens: Token[], cue: NameCue, score: number): NameDetection {
 function cued(text: string): NameDetection[] {
   const out: NameDetection[] = [];
   const lowerCase = uncased(text);
+  // Where the fifth word of the text starts: a name before it opens the turn.
+  const fifthWord = text.match(/^\s*(?:\S+\s+){4}/)?.[0].length ?? -1;
   for (const match of text.matchAll(WORDS)) {
     const at = match.index;
     const word = match[0];
@@ -185,7 +190,7 @@ function cued(text: string): NameDetection[] {
       }
       continue;
     }
-    const turnStart = text.slice(0, at).split(/\s+/).filter(Boolean).length <= 4;
+    const turnStart = fifthWord === -1 || at <= fifthWord;
     for (const { pattern, cue, strong, person, surely } of CUES) {
       if (!pattern.test(before)) continue;
       // Speech-to-text without casing: the word alone says whether it is a name ("it's tomasz",
@@ -194,7 +199,7 @@ function cued(text: string): NameDetection[] {
       const lowerName =
         lowerCase &&
         ((cue === 'vocative' && isNameLike(word)) ||
-          (!!person && isNameOnly(word)) ||
+          (!!person && (isNameOnly(word) || isKnownFirst(word, true))) ||
           (cue === 'self' &&
             (isNameOnly(word) || (turnStart && isNameLike(word)) || (isKnownFirst(word, true) && (PERSON_FOLLOWS.test(text.slice(at + word.length)) || isNameOnly(text.slice(at + word.length).match(/^\s+([a-z]+)/)?.[1] ?? ''))))));
       const tokens = readTokens(text, at, strong || isKnownFirst(word, false) || lowerName);
@@ -209,7 +214,7 @@ function cued(text: string): NameDetection[] {
       else if (cue === 'self') accept = capitalised && (isKnownFirst(first.text, true) || isNameOnly(first.text) || tokens.length >= 2 || turnStart);
       else if (ASKS_FOR.test(before)) accept = capitalised && /^\s*[?,]/.test(text.slice(tokens[tokens.length - 1]!.end));
       // "Hi, Victor Lindqvist." greets with a full name; a lone word needs to be a known first name.
-      else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2 || !!surely) || (!!surely && isNameLike(first.text)) || (cue === 'vocative' && tokens.length >= 2) || (!!person && (cue === 'vocative' ? isNameLike(first.text) : isNameOnly(first.text))));
+      else accept = capitalised && (isKnownFirst(first.text, cue !== 'other' || tokens.length >= 2 || !!surely) || (!!surely && isNameLike(first.text)) || (cue === 'vocative' && tokens.length >= 2) || (!!person && (cue === 'vocative' ? isNameLike(first.text) : isNameOnly(first.text) || isKnownFirst(first.text, true))));
       if (!strong && !capitalised && (isKnownFirst(first.text, false) || lowerName)) accept = true;
       if (!accept || businessFollows(text, tokens[tokens.length - 1]!.end)) continue;
       // A vocative is a single name followed by a pause or the end: "Thanks, Maria."
@@ -241,7 +246,7 @@ function signOff(text: string): NameDetection[] {
   // Lower-case transcripts: any word in no dictionary ("um hi, bartek here").
   const lowerCase = uncased(text);
   const word = lowerCase ? LOWER_WORD : WORD;
-  for (const match of text.matchAll(new RegExp(String.raw`(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes|um|uh),?\s+)*(${word})(\s+${word})?\s+(?:here|speaking)\b`, 'gu'))) {
+  for (const match of text.matchAll(new RegExp(String.raw`(?:^|[.!?]\s+|,\s*)(?:(?:hi|hey|hello|yeah|yes|um|uh),?\s+){0,4}(${word})(\s+${word})?\s+(?:here|speaking)\b`, 'gu'))) {
     const name = match[1]! + (match[2] ?? '');
     if (NOT_NAMES.has(match[1]!.toLowerCase()) || (lowerCase && !name.split(/\s+/).every(isNameLike))) continue;
     const start = match.index + match[0].indexOf(match[1]!);
@@ -270,8 +275,12 @@ function spelled(text: string, nameAsked: boolean): NameDetection[] {
     const cue = /\b(spell(?:ed|ing|s)?|that's|thats|it's|its|name|is|like)\b[\s,:]*(?:it\s+)?(?:is\s+)?$/.test(before);
     // "Derek, D-E-R-E-K": the word just before is the name being spelled.
     const echoes = before.replace(/[\s,.:-]+$/, '').endsWith(run.word.toLowerCase());
-    if (!(cue || nameAsked || echoes)) continue;
-    out.push({ type: 'name', start: run.start, end: run.end, normalised: run.word, score: 0.85, cue: 'spelled' });
+    // When unsure, redact: letters spelled out that make a name-like word are one, cue or not.
+    // Letters among digits are a code (a VIN, a plate), not a name.
+    const amongDigits = /(?:\d|\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine))\W{0,3}$/i.test(before) || /^\W{0,3}(?:\d|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)/i.test(text.slice(run.end, run.end + 12));
+    const nameLike = !amongDigits && run.word.length >= 4 && (isNameLike(run.word) || NAME_WORDS.has(run.word.toLowerCase())) && !BUSINESS_WORDS.has(run.word.toLowerCase());
+    if (!(cue || nameAsked || echoes || nameLike)) continue;
+    out.push({ type: 'name', start: run.start, end: run.end, normalised: run.word, score: cue || nameAsked || echoes ? 0.85 : 0.6, cue: 'spelled' });
   }
   return out;
 }
@@ -314,8 +323,14 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
   const out = [...found];
   const lowerCase = uncased(text);
   const surnameAfter = new RegExp(String.raw`^[\s,.\-]+(${lowerCase ? LOWER_WORD : WORD})(?!\p{L})`, 'u');
+  // Findings by where they end, so the name just before a spelling is found without a search through all of them.
+  const byEnd = new Map<number, NameDetection[]>();
+  for (const d of found) if (d.cue !== 'spelled') byEnd.set(d.end, [...(byEnd.get(d.end) ?? []), d]);
   for (const run of found.filter((d) => d.cue === 'spelled')) {
-    const first = found.find((d) => d.cue !== 'spelled' && d.end <= run.start && /^[\s,.-]*$/.test(text.slice(d.end, run.start)) && d.normalised.toLowerCase() === run.normalised.toLowerCase());
+    let gap = run.start;
+    while (gap > 0 && /[\s,.-]/.test(text[gap - 1]!)) gap--;
+    let first: NameDetection | undefined;
+    for (let end = gap; end <= run.start && !first; end++) first = byEnd.get(end)?.find((d) => d.normalised.toLowerCase() === run.normalised.toLowerCase());
     const surname = text.slice(run.end).match(surnameAfter);
     if (!first || !surname || NOT_NAMES.has(surname[1]!.toLowerCase()) || (lowerCase && !isNameLike(surname[1]!))) continue;
     const end = run.end + surname[0].length;
@@ -325,7 +340,7 @@ function joinSpelledSurnames(text: string, found: NameDetection[]): NameDetectio
 }
 
 /** What follows a person, not a place or a thing: "Annika from your billing team", "Sasha said", "Is Pilar available?". */
-const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her)|and (?:I|i|me)\b|(?:available|around|working|still|in today)\b|there\?|at the (?:front )?desk|in (?:billing|accounting|scheduling|sales|hr|dispatch|the office)\b|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
+const PERSON_FOLLOWS = /^,?\s+(?:from (?:the|your|our|my|his|her|accounting|billing|sales|dispatch|scheduling|support|maintenance|hr|the front desk)\b|and (?:I|i|me)\b|(?:available|around|working|still|in today)\b|there\?|at the (?:front )?desk|in (?:billing|accounting|scheduling|sales|hr|dispatch|the office)\b|here|calling|speaking|said|says|told|called|asked|mentioned|recommended|quoted|(?:the|our|my|your) (?:guy|lady|woman|man|girl|tech|technician|manager|owner|receptionist|nurse|doctor|agent|rep|one|person) )/;
 
 /** What only a person has: "Ellie's cleaning", "Jaylen's mom" (not "Lowe's" or "Bella's shots"). */
 const PERSONAL_AFTER = /^\s+(?:mom|mother|dad|father|wife|husband|son|daughter|brother|sister|parents?|teacher|appointment|cleaning|checkup|check-up|session|class|prescription|surgery|physical|exam|chart|file|lesson|tutoring|school|therapy|voicemail|extension|cell|desk)\b/i;
@@ -368,7 +383,7 @@ function plain(text: string): NameDetection[] {
     const [a, b] = tokens.map((t) => t.text);
     const pair = b !== undefined && ((isNameOnly(a!) && isNameLike(b)) || ((isNameLike(a!) || isKnownFirst(a!, true)) && isNameOnly(b)));
     // "Rhiannon and I": whoever comes with "I" is a person, whatever the lists say.
-    const follows = tokens.length === 1 && ((isNameOnly(a!) && PERSON_FOLLOWS.test(text.slice(judged))) || (isNameLike(a!) && /^\s+and (?:I|i|me)\b/.test(text.slice(judged))));
+    const follows = tokens.length === 1 && (((isNameOnly(a!) || isKnownFirst(a!, true)) && PERSON_FOLLOWS.test(text.slice(judged))) || (isNameLike(a!) && /^\s+and (?:I|i|me)\b/.test(text.slice(judged))));
     if (known || pair || follows) {
       out.push(make(tokens, 'plain', 0.75));
     }
@@ -387,9 +402,13 @@ function plainLowerCase(text: string): NameDetection[] {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const next = tokens[i + 1];
+    // "san antonio", "fort collins": a place.
+    if (i > 0 && PLACES_AND_BRANDS.has(tokens[i - 1]!.text)) continue;
     const adjacent = next !== undefined && /^\s+$/.test(text.slice(token.end, next.start));
     const surname = adjacent && isNameLike(next.text);
     if (isKnownFirst(token.text, false) && (surname || !ENGLISH_WORDS.has(token.text))) out.push(make(surname ? [token, next] : [token], 'plain', 0.7));
+    // "rose said she'd be home", "bill from accounting": a given name that is also a word, doing what people do.
+    else if (isKnownFirst(token.text, true) && PERSON_FOLLOWS.test(text.slice(token.end))) out.push(make([token], 'plain', 0.6));
     else if (surname && isNameOnly(token.text) && isNameOnly(next.text)) out.push(make([token, next], 'plain', 0.7));
     else continue;
     if (surname) i++;
@@ -403,26 +422,114 @@ const PET_BEFORE = /\b(?:dog|dogs|cat|cats|puppy|puppies|kitten|kittens|pet|pets
 /** `nameAsked`: the other speaker has just asked for a name or its spelling, so the answer is one. */
 export function detectNames(text: string, nameAsked = false): NameDetection[] {
   const found = [...cued(text), ...signOff(text), ...addressed(text), ...spelled(text, nameAsked), ...plain(text), ...(nameAsked ? answered(text) : [])];
-  return joinSpelledSurnames(text, found).filter((d) => !PET_BEFORE.test(text.slice(Math.max(0, d.start - 40), d.start)));
+  return joinSpelledSurnames(text, found)
+    .filter((d) => !PET_BEFORE.test(text.slice(Math.max(0, d.start - 40), d.start)))
+    .map((d) => widen(text, d));
+}
+
+/** Particles inside names in more languages than the reading above knows: "bong dela cruz", "nguyen van thanh". */
+const NAME_PARTICLES = new Set([...PARTICLES, 'dela', 'delos', 'de la', 'della', 'ibn', 'ben', 'bint', 'abu', 'el', 'ter', 'ten', 'op', 'mac', 'ap']);
+const NEXT_WORD = /^([\s]+)(\p{L}[\p{L}'’]*(?:-\p{L}[\p{L}'’]*)*)/u;
+const PREVIOUS_WORD = /(\p{L}[\p{L}'’]*(?:-\p{L}[\p{L}'’]*)*)([\s]+)$/u;
+
+/** A word that is part of a name next to one already found: a name in the lists that is no everyday word. */
+function nameWord(word: string): boolean {
+  const lower = key(word);
+  if (lower.length < 2 || NOT_NAMES.has(lower) || COMMON_WORDS.has(lower) || BUSINESS_WORDS.has(lower)) return false;
+  if (word.includes('-')) return word.split('-').every((part) => nameWord(part));
+  const listed = FIRST_NAMES.has(lower) || NAME_WORDS.has(lower);
+  return listed && (!ENGLISH_WORDS.has(lower) || (CAPITALISED.test(word) && FIRST_NAMES.has(lower)));
+}
+
+/**
+ * A name found in part takes the name words next to it: a second given name, a second
+ * surname, a particle and what follows it ("maria josé hernández-lópez", "evangelina cruz").
+ * When unsure, redact: a surname left beside a placeholder still names the person.
+ */
+function widen(text: string, d: NameDetection): NameDetection {
+  if (d.cue === 'repeat') return d;
+  let { start, end } = d;
+  for (let taken = 0; taken < 3; taken++) {
+    const next = text.slice(end, end + 60).match(NEXT_WORD);
+    if (!next) break;
+    const word = next[2]!;
+    const particle = NAME_PARTICLES.has(word.toLowerCase());
+    const after = particle ? text.slice(end + next[0].length, end + next[0].length + 40).match(NEXT_WORD) : null;
+    if (particle && after && nameWord(after[2]!)) end += next[0].length + after[0].length;
+    else if (nameWord(word)) end += next[0].length;
+    else break;
+  }
+  for (let taken = 0; taken < 2; taken++) {
+    const previous = text.slice(Math.max(0, start - 40), start).match(PREVIOUS_WORD);
+    if (!previous || !nameWord(previous[1]!) || !(FIRST_NAMES.has(key(previous[1]!)) || NAME_WORDS.has(key(previous[1]!)))) break;
+    // "it's maria josé ...": only a given name before a name, not a word a cue ended on.
+    if (!isKnownFirst(previous[1]!, true)) break;
+    start -= previous[0].length;
+  }
+  if (start === d.start && end === d.end) return d;
+  return { ...d, start, end, normalised: titleCase(text.slice(start, end).split(/\s+/)) };
+}
+
+/** A name as a list of words and what separates them ("Ellis-Ward" is Ellis, "-", Ward). */
+type KnownName = { name: string; words: string[]; gaps: string[]; exactCase: boolean };
+
+const NAME_PIECE = /[\p{L}'’]+/gu;
+
+function knownName(name: string): KnownName {
+  const words = name.match(NAME_PIECE) ?? [];
+  const gaps = name.split(NAME_PIECE).slice(1, -1).map((gap) => (/^\s+$/.test(gap) ? ' ' : gap));
+  // "Mark" found once is not every "mark" in the call: a name that is also a word repeats only capitalised.
+  return { name, words, gaps, exactCase: ENGLISH_WORDS.has(name.toLowerCase()) };
+}
+
+/** Names already found in a call, by their first word, for finding them again. */
+export type KnownNames = { byFirst: Map<string, KnownName[]>; lower: Set<string> };
+
+/** Indexes a call's names once, so each turn is read once however many names the call holds. */
+export function knownNames(names: Iterable<string>): KnownNames {
+  const byFirst = new Map<string, KnownName[]>();
+  const lower = new Set<string>();
+  for (const name of names) {
+    lower.add(name.toLowerCase());
+    const entry = knownName(name);
+    if (entry.words.length === 0) continue;
+    const first = entry.words[0]!.toLowerCase();
+    byFirst.set(first, [...(byFirst.get(first) ?? []), entry]);
+  }
+  return { byFirst, lower };
 }
 
 /** Further mentions of names already found in the call ("Maria" after "Maria Gonzalez"). */
-export function detectRepeats(text: string, known: Iterable<string>): NameDetection[] {
+export function detectRepeats(text: string, known: KnownNames): NameDetection[] {
   const out: NameDetection[] = [];
-  for (const name of known) {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
-    // "Mark" found once is not every "mark" in the call: a name that is also a word repeats only capitalised.
-    const flags = ENGLISH_WORDS.has(name.toLowerCase()) ? 'g' : 'gi';
-    for (const match of text.matchAll(new RegExp(`(?<![\\p{L}'’])${escaped}(?![\\p{L}'’])`, `${flags}u`))) {
+  const pieces = [...text.matchAll(NAME_PIECE)];
+  for (let i = 0; i < pieces.length; i++) {
+    for (const entry of known.byFirst.get(pieces[i]![0].toLowerCase()) ?? []) {
+      const end = matchesAt(text, pieces, i, entry);
       // "Carl Hughes from Hughes Dental": the second Hughes names the business.
-      if (businessFollows(text, match.index + match[0].length)) continue;
+      if (end === null || businessFollows(text, end)) continue;
       // Lowest score: where a cue found the same span, the cue says more about whose name it is.
-      out.push({ type: 'name', start: match.index, end: match.index + match[0].length, normalised: name, score: 0.5, cue: 'repeat' });
+      out.push({ type: 'name', start: pieces[i]!.index, end, normalised: entry.name, score: 0.5, cue: 'repeat' });
     }
   }
-  const lower = new Set([...known].map((k) => k.toLowerCase()));
   for (const run of spelledRuns(text)) {
-    if (lower.has(run.word.toLowerCase())) out.push({ type: 'name', start: run.start, end: run.end, normalised: run.word, score: 0.85, cue: 'spelled' });
+    if (known.lower.has(run.word.toLowerCase())) out.push({ type: 'name', start: run.start, end: run.end, normalised: run.word, score: 0.85, cue: 'spelled' });
   }
   return out;
+}
+
+/** Where the known name ends if it is said from word \`i\` on, else null. */
+function matchesAt(text: string, pieces: RegExpExecArray[], i: number, entry: KnownName): number | null {
+  for (let k = 0; k < entry.words.length; k++) {
+    const piece = pieces[i + k];
+    if (!piece) return null;
+    const word = entry.words[k]!;
+    if (entry.exactCase ? piece[0] !== word : piece[0].toLowerCase() !== word.toLowerCase()) return null;
+    if (k > 0) {
+      const gap = text.slice(pieces[i + k - 1]!.index + pieces[i + k - 1]![0].length, piece.index);
+      if (entry.gaps[k - 1] === ' ' ? !/^\s+$/.test(gap) : gap !== entry.gaps[k - 1]) return null;
+    }
+  }
+  const last = pieces[i + entry.words.length - 1]!;
+  return last.index + last[0].length;
 }

@@ -53,8 +53,10 @@ function phoneFrom(run: DigitRun): string | null {
 
 function classify(text: string, run: DigitRun): Detection | null {
   const { digits } = run;
-  const context = wordsBefore(text, run.start, 6);
-  const near = wordsBefore(text, run.start, 3);
+  // Callers say what a number is, then hesitate or repeat themselves before reading it.
+  const context = wordsBefore(text, run.start, 12);
+  // What the number is called, a few words back past any "is uh".
+  const near = wordsBefore(text, run.start, 5);
   const start = text[run.start - 1] === '(' ? run.start - 1 : run.start;
   const base = { start, end: run.end, normalised: digits };
   if (digits.length >= 13 && digits.length <= 19) {
@@ -65,7 +67,14 @@ function classify(text: string, run: DigitRun): Detection | null {
   const ssnGrouped = run.groups.length === 3 && run.groups[0] === 3 && run.groups[1] === 2 && run.groups[2] === 4 && run.spokenWords === 0;
   if (digits.length === 9 && ssnShapeValid(digits) && (ssnGrouped || SSN_CONTEXT.test(context))) return { ...base, type: 'ssn', score: ssnGrouped ? 0.9 : 0.95 };
   const phone = phoneFrom(run);
-  if (!phone) return null;
+  const identifier = NOT_A_PHONE.test(near) || /\b(order|confirmation|reference|ticket|invoice|tracking|case|claim|policy|member|account|serial|model|part|job|vin|routing)\b/.test(context);
+  if (!phone) {
+    // When unsure, redact: a long number nobody called an identifier is someone's number (a
+    // foreign one read in pairs, a phone or social security number read without pauses).
+    if (digits.length === 9 && ssnShapeValid(digits) && !identifier) return { ...base, type: 'ssn', score: 0.6 };
+    if (digits.length >= 8 && digits.length <= 15 && !identifier) return { ...base, type: 'phone', score: 0.5 };
+    return null;
+  }
   const phoneGrouped = run.spokenWords === 0 && run.groups.length >= 2 && !run.groups.some((g) => g > 4);
   // An identifier named just before the number wins over its phone-like length, unless
   // the number is written in phone grouping.

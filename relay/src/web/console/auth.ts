@@ -2,7 +2,7 @@
 // scrypt CONSOLE_ADMIN_PASSWORD_HASH made with `relay hash-password`), a signed session cookie,
 // CSRF tokens on every form, and a sign-in slow-down per address and user name together.
 // Without a configured credential the console stays closed.
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { LoginLimiter } from '../../privacy/login-limiter.ts';
