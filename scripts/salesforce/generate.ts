@@ -310,6 +310,7 @@ type PermissionSetSpec = {
   objects: ObjectAccess[];
   fieldAccess: (object: string, field: Field) => Access;
   classes: string[];
+  customPermissions?: string[];
   tabs: string[];
 };
 
@@ -345,6 +346,8 @@ export const permissionSets: PermissionSetSpec[] = [
     objects: [objectAccess('AI_Call__c', 'all'), objectAccess('AI_Call_Sync_Error__c', 'all')],
     fieldAccess: (_object, field) => (isPhoneKey(field) ? 'read' : 'edit'),
     classes: ['AiCallPanelController', 'PhoneKeyBackfillBatch'],
+    // The backfill writes the read-only phone keys in system mode; this permission gates it.
+    customPermissions: ['AI_Call_Sync_Run_Backfill'],
     tabs: ['AI_Call__c', 'AI_Call_Sync_Error__c'],
   },
   {
@@ -388,6 +391,9 @@ function permissionSetXml(spec: PermissionSetSpec): string {
   let body = '';
   for (const apexClass of spec.classes) {
     body += '    <classAccesses>\n' + element('apexClass', apexClass, 2) + element('enabled', true, 2) + '    </classAccesses>\n';
+  }
+  for (const permission of spec.customPermissions ?? []) {
+    body += '    <customPermissions>\n' + element('enabled', true, 2) + element('name', permission, 2) + '    </customPermissions>\n';
   }
   body += element('description', spec.description);
   for (const [object, fields] of packageFields()) {
