@@ -345,10 +345,10 @@ export const permissionSets: PermissionSetSpec[] = [
     description: 'Administers AI Call Sync: every AI call and its transcript, sync errors, routing rules, the phone key backfill.',
     objects: [objectAccess('AI_Call__c', 'all'), objectAccess('AI_Call_Sync_Error__c', 'all')],
     fieldAccess: (_object, field) => (isPhoneKey(field) ? 'read' : 'edit'),
-    classes: ['AiCallPanelController', 'PhoneKeyBackfillBatch'],
-    // The backfill writes the read-only phone keys in system mode; this permission gates it.
-    customPermissions: ['AI_Call_Sync_Run_Backfill'],
-    tabs: ['AI_Call__c', 'AI_Call_Sync_Error__c'],
+    classes: ['AiCallPanelController', 'PhoneKeyBackfillBatch', 'AiCallSyncSetupController'],
+    // Gates the setup page and the backfill, which writes the read-only phone keys in system mode.
+    customPermissions: ['AI_Call_Sync_Administer'],
+    tabs: ['AI_Call__c', 'AI_Call_Sync_Error__c', 'AI_Call_Sync_Setup'],
   },
   {
     name: 'AI_Call_Sync_Rep',

@@ -322,32 +322,36 @@ describe('c-ai-call-panel', () => {
         expect(getCallsVersion).toHaveBeenCalledTimes(checks);
     });
 
-    it('is accessible with calls, empty and in error', async () => {
-        const withCalls = createPanel({ pollSeconds: 0 });
+    // axe takes seconds per run on a loaded machine: one state per test keeps each under the timeout.
+    it('is accessible with calls and a transcript open', async () => {
+        const element = createPanel({ pollSeconds: 0 });
         getCalls.emit(calls);
         await flushPromises();
-        query(withCalls, '[data-field="transcript-toggle"]').click();
+        query(element, '[data-field="transcript-toggle"]').click();
         await flushPromises();
-        await expect(withCalls).toBeAccessible();
+        await expect(element).toBeAccessible();
+    });
 
-        document.body.removeChild(withCalls);
-        const empty = createPanel({ pollSeconds: 0 });
+    it('is accessible when empty', async () => {
+        const element = createPanel({ pollSeconds: 0 });
         getCalls.emit([]);
         await flushPromises();
-        await expect(empty).toBeAccessible();
+        await expect(element).toBeAccessible();
+    });
 
-        document.body.removeChild(empty);
-        const failed = createPanel({ pollSeconds: 0 });
+    it('is accessible in error', async () => {
+        const element = createPanel({ pollSeconds: 0 });
         getCalls.error(getCallsError.body);
         await flushPromises();
-        await expect(failed).toBeAccessible();
+        await expect(element).toBeAccessible();
+    });
 
-        document.body.removeChild(failed);
-        const all = createPanel({ pollSeconds: 0, visibleCalls: 2 });
+    it('is accessible with every call listed', async () => {
+        const element = createPanel({ pollSeconds: 0, visibleCalls: 2 });
         getCalls.emit(manyCalls(4));
         await flushPromises();
-        query(all, '[data-id="view-all"]').click();
+        query(element, '[data-id="view-all"]').click();
         await flushPromises();
-        await expect(all).toBeAccessible();
+        await expect(element).toBeAccessible();
     });
 });
