@@ -153,7 +153,7 @@ describe('c-ai-call-panel', () => {
         const link = linkOnly.querySelector('[data-field="transcript-link"]');
         expect(link.href).toBe(calls[1].transcriptUrl);
         expect(link.rel).toContain('noopener');
-        expect(link.getAttribute('aria-label')).toBe('Open the transcript of CALL-000001 in a new tab');
+        expect(link.getAttribute('aria-label')).toBe('Open transcript of CALL-000001, in a new tab');
         expect(linkOnly.querySelector('[data-field="recording-link"]')).toBeNull();
     });
 
