@@ -50,6 +50,8 @@ const Agent = z
 
 export const RelayFile = z
   .object({
+    /** Where editors find config/relay.schema.json; the relay itself ignores it. */
+    $schema: z.string().optional(),
     finalisation: z
       .object({
         /** Wait this long after `completed` for late transcripts and recordings. */

@@ -45,7 +45,7 @@ export class Loop {
         if (typeof result === 'number' && result > 0) continue;
         if (typeof result === 'object') pause = Math.max(1, Math.min(result.sleepMs, this.intervalMs * 10));
       } catch (error) {
-        this.log.error({ loop: this.name, err: (error as Error).message }, 'background step failed');
+        this.log.error({ loop: this.name, err: error }, 'background step failed');
       }
       if (!this.running) break;
       await new Promise<void>((resolve) => {

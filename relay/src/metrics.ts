@@ -1,10 +1,16 @@
 // Prometheus metrics. One registry per relay instance so tests can run several in one process.
+// Every metric is listed, with its labels, in docs/metrics.md (a test keeps the two in step).
+import { readFileSync } from 'node:fs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  // Constant 1; its labels say which relay and Node answer, so a dashboard can join on them.
+  new Gauge({ name: 'relay_build_info', help: 'The relay build: version and Node.js version (always 1).', labelNames: ['version', 'node'] as const, registers }).set({ version, node: process.versions.node }, 1);
   return {
     registry,
     webhooks: new Counter({

@@ -1,7 +1,8 @@
 // Twilio voice status, recording status and real-time transcription callbacks -> IngestEvent.
 // Signatures are checked with the twilio SDK against the public URL Twilio called, which is
 // PUBLIC_URL + path behind a TLS-terminating proxy (the Host header there is the proxy's).
-import twilio from 'twilio';
+// The SDK's webhook module alone: the whole SDK takes the better part of a second to load.
+import twilio from 'twilio/lib/webhooks/webhooks.js';
 import { z } from 'zod';
 import type { Direction, Speaker } from '../calls/model.ts';
 import { CallStatus, IngestError, isTerminal, parseOr400, type IngestEvent } from './event.ts';

@@ -1,5 +1,6 @@
 // One SQL dialect, two engines: PGlite (Postgres in WASM, a data folder on disk) by default,
 // a real PostgreSQL when DATABASE_URL is set so several relay instances share one store.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, parse, protocol } from '@electric-sql/pglite';
@@ -25,7 +26,12 @@ export interface Db extends Sql {
  */
 export async function openDb(location: string, options: { schema?: string } = {}): Promise<Db> {
   const db = /^postgres(ql)?:\/\//.test(location) ? await openPostgres(location, options.schema) : await openPglite(location);
-  await migrate(db);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   return db;
 }
 
@@ -160,19 +166,47 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
 
 const migrationsDir = new URL('./migrations/', import.meta.url);
 
-/** Applies migrations/NNN_*.sql in order, once each; an advisory lock keeps instances in line. */
+/** The store cannot be used by this relay as it is; the message says why and what to do. */
+export class SchemaError extends Error {}
+
+/** Line endings do not count: a checkout on Windows must not read as an edited migration. */
+function checksum(script: string): string {
+  return createHash('sha256').update(script.replace(/\r\n/g, '\n')).digest('hex');
+}
+
+/**
+ * Applies migrations/NNN_*.sql in order, once each; an advisory lock keeps instances in line.
+ * Refuses a store that a newer relay has migrated (several instances share one database, and an
+ * instance rolled back to an older version would run on tables it does not know) and a migration
+ * edited after it was applied (the store would not be what the file says). Migrations applied
+ * before checksums were kept get theirs recorded the first time.
+ */
 async function migrate(db: Db): Promise<void> {
   const files = readdirSync(migrationsDir)
     .filter((f) => /^\d+_.+\.sql$/.test(f))
-    .sort();
+    .sort()
+    .map((name) => {
+      const script = readFileSync(new URL(name, migrationsDir), 'utf8');
+      return { name, script, checksum: checksum(script) };
+    });
   await db.tx(async (sql) => {
     await sql.query('select pg_advisory_xact_lock(872301)');
     await sql.query('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())');
-    const done = new Set((await sql.query<{ name: string }>('select name from schema_migrations')).map((r) => r.name));
+    await sql.query('alter table schema_migrations add column if not exists checksum text');
+    const applied = new Map((await sql.query<{ name: string; checksum: string | null }>('select name, checksum from schema_migrations')).map((r) => [r.name, r.checksum]));
+    const known = new Set(files.map((f) => f.name));
+    const unknown = [...applied.keys()].filter((name) => !known.has(name)).sort();
+    if (unknown.length) throw new SchemaError(`the store has migrations this relay does not have (${unknown.join(', ')}): a newer relay version has upgraded it; run that version or newer`);
     for (const file of files) {
-      if (done.has(file)) continue;
-      await sql.exec(readFileSync(new URL(file, migrationsDir), 'utf8'));
-      await sql.query('insert into schema_migrations (name) values ($1)', [file]);
+      const recorded = applied.get(file.name);
+      if (recorded === undefined) {
+        await sql.exec(file.script);
+        await sql.query('insert into schema_migrations (name, checksum) values ($1, $2)', [file.name, file.checksum]);
+      } else if (recorded === null) {
+        await sql.query('update schema_migrations set checksum = $2 where name = $1', [file.name, file.checksum]);
+      } else if (recorded !== file.checksum) {
+        throw new SchemaError(`migration ${file.name} was changed after it was applied to this store: restore the file as it was and put the change in a new migration`);
+      }
     }
   });
 }

@@ -1,7 +1,7 @@
 // The relay's HTTP surface: webhooks, health, metrics and the API. Route modules add to it;
 // webhooks are answered ahead of express (web/webhooks.ts says why).
 import type { RequestListener } from 'node:http';
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { IngestError } from '../ingest/event.ts';
 import type { Metrics } from '../metrics.ts';
@@ -16,10 +16,27 @@ export type AppDeps = {
   webhooks?: WebhookHandler;
 };
 
+/**
+ * One line per API, console and health request once it is answered. The path is the route's
+ * pattern (`/api/calls/:id`), never the URL, which can carry a call id or a phone number.
+ */
+function accessLog(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : '(no route)';
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+}
+
 export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(accessLog(deps.log));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -41,7 +58,7 @@ export function createApp(deps: AppDeps): RequestListener {
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
     // body-parser's errors carry the status to answer: 413 for an oversized body, 400 for bad JSON.
     const status = error instanceof IngestError ? error.status : typeof error?.status === 'number' ? error.status : 500;
-    if (status >= 500) deps.log.error({ err: (error as Error).message }, 'request failed');
+    if (status >= 500) deps.log.error({ err: error }, 'request failed');
     const message = status === 413 ? 'request body too large' : status >= 500 ? 'internal error' : (error as Error).message;
     res.status(status).json({ error: message });
   };

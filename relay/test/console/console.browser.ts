@@ -120,6 +120,17 @@ describe('operator console in chromium', () => {
     await shot('02-calls');
   });
 
+  it('charts the calls, intents, latency and dead letters on the overview, each with its numbers', async () => {
+    await page.goto(`${base}/console`);
+    for (const id of ['chart-calls-per-hour', 'chart-intents', 'chart-latency']) {
+      const chart = page.getByTestId(id);
+      assert.equal(await chart.getAttribute('role'), 'img', `${id} is an image to assistive technology`);
+      assert.match((await chart.locator('desc').textContent()) ?? '', new RegExp(`^${callSids.length} calls in all`), `${id} says what it shows`);
+      assert.ok((await page.getByTestId(`${id}-table`).locator('tbody tr').count()) > 0, `${id} has its numbers in a table`);
+    }
+    await shot('03-overview-charts');
+  });
+
   it('filters the list by intent and outcome', async () => {
     const [target] = await relay.db.query<{ intent: string; n: number }>(
       `select analysis->'insights'->>'intent' as intent, count(*)::int as n from calls group by 1 order by 2 desc, 1 limit 1`,

@@ -132,7 +132,7 @@ export class SalesforceSink implements Sink {
       response = await this.client.send(request.method, request.path, request.body);
     } catch (error) {
       if (error instanceof SalesforceTransportError || error instanceof SalesforceAuthError) {
-        this.log.warn({ sink: this.name, records: events.length, error: error.message }, 'salesforce publish did not complete');
+        this.log.warn({ records: events.length, err: error }, 'salesforce publish did not complete');
         return { outcomes: all({ status: 'retry', error: error.message }), trouble: error.message };
       }
       throw error;
@@ -154,7 +154,7 @@ export class SalesforceSink implements Sink {
     // Request-level messages name fields and limits; they are cut short in case one echoes the body.
     const error = `HTTP ${response.status}${first ? ` ${first.errorCode}: ${first.message.slice(0, 300)}` : ''}`;
     const after = retryAfterMs(response.headers.get('retry-after'), this.now());
-    this.log.warn({ sink: this.name, status: response.status, errorCode: first?.errorCode, records: events.length }, 'salesforce publish refused');
+    this.log.warn({ status: response.status, errorCode: first?.errorCode, records: events.length }, 'salesforce publish refused');
 
     if (first?.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
       const pause = after ?? REQUEST_LIMIT_PAUSE_MS;

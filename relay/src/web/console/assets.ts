@@ -24,6 +24,11 @@ h2 { font-size: 1.2rem; margin: 1.5rem 0 0.5rem; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 12px; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 .card .figure { font-size: 1.8rem; font-weight: 700; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
+.chart { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
+.chart figcaption { font-weight: 600; margin-bottom: 8px; }
+.chart svg text { fill: currentColor; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 12px; list-style: none; padding: 0; margin: 8px 0; font-size: 0.85rem; }
 .ok { color: var(--ok); } .warn { color: var(--warn); } .bad { color: var(--bad); } .muted { color: var(--muted); }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; }

@@ -13,6 +13,7 @@ import type { LinkSigner } from '../../privacy/links.ts';
 import type { Db } from '../../store/db.ts';
 import type { Outbox } from '../../sync/outbox.ts';
 import type { Sink } from '../../sync/sink.ts';
+import { activitySection } from './activity.ts';
 import { signedIn } from './auth.ts';
 import { insightsView } from './call-view.ts';
 import { formatDuration, formatTime, html, sendPage, type SafeHtml } from './html.ts';
@@ -84,6 +85,7 @@ export function consolePages(deps: PagesDeps): Router {
 <div class="card"><div>Waiting</div><div class="figure">${health.pending}</div><div class="muted">deliveries queued or retrying</div></div>
 <div class="card"><div>Dead letters</div><div class="figure ${deadLetters > 0 ? 'bad' : 'ok'}">${deadLetters}</div><div class="muted"><a href="/console/dead-letters">review and replay</a></div></div>
 </div></section>
+${await activitySection(deps.db)}
 <section aria-labelledby="h-int"><h2 id="h-int">Integrations</h2>
 <div class="table-wrap"><table><caption class="muted">State from the latest delivery attempt; API requests counted since this relay started.</caption>
 <thead><tr><th scope="col">Integration</th><th scope="col">State</th><th scope="col">Last attempt</th><th scope="col">Last error</th><th scope="col">Attempts (24 h)</th><th scope="col">API usage</th><th scope="col">Queued</th><th scope="col">Dead</th></tr></thead>
