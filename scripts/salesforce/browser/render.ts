@@ -208,8 +208,8 @@ try {
             await page.evaluate(scenario.act);
             await page.waitForTimeout(50);
           }
-          // Icons and fonts are inline or local: the page is settled when the network is.
-          await page.waitForLoadState('networkidle');
+          // Icons are inline SVG and nothing is fetched: the page is settled once fonts are.
+          await page.evaluate(() => document.fonts.ready.then(() => true));
           await page.screenshot({ path: path.join(ARTIFACTS, `${scenario.name}.png`), fullPage: true });
           const problems: string[] = scenario.check ? await page.evaluate(scenario.check) : [];
           await page.addScriptTag({ content: axe });
