@@ -164,7 +164,7 @@ async function benchEngine(
   options: IntakeOptions,
 ): Promise<IntakeBench> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-bench-'));
-  const relayEnv = { PORT: '0', DATA_DIR: dataDir, TWILIO_AUTH_TOKEN: TOKEN, WEBHOOK_SECRET: 'bench-webhook-secret-0123456789', LOG_LEVEL: 'warn', PUBLIC_URL, ...env };
+  const relayEnv = { PORT: '0', DATA_DIR: dataDir, TWILIO_AUTH_TOKEN: TOKEN, WEBHOOK_SECRET: 'bench-webhook-secret-0123456789', LOG_LEVEL: 'warn', PUBLIC_URL, API_TOKEN: 'bench-api-token-0123456789', ...env };
   const bareChild = await startChild(bare, [], {});
   const relayChild = await startChild(cli, ['start'], relayEnv).catch(async (error) => {
     await bareChild.stop();

@@ -4,7 +4,7 @@
 import http from 'node:http';
 
 export type PreparedRequest = { path: string; headers: Record<string, string>; body: string };
-export type LoadResult = { requests: number; errors: number; seconds: number; perSecond: number; p50Ms: number; p99Ms: number };
+export type LoadResult = { requests: number; errors: number; seconds: number; perSecond: number; p50Ms: number; p99Ms: number; maxMs: number };
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -39,7 +39,7 @@ function sender(baseUrl: string, maxSockets: number) {
   const result = (count: number, seconds: number): LoadResult => {
     agent.destroy();
     latencies.sort((a, b) => a - b);
-    return { requests: count, errors, seconds, perSecond: count / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+    return { requests: count, errors, seconds, perSecond: count / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies.at(-1) ?? 0 };
   };
   return { one, result };
 }

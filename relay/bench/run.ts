@@ -7,6 +7,7 @@ import pg from 'pg';
 import { benchDelivery, type DeliveryBench } from './delivery.ts';
 import { benchIntake } from './intake.ts';
 import { measureHubSpotSync } from '../test/hubspot/measure.ts';
+import { benchCallerContext } from './caller-context.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const databaseUrl = await reachable(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
@@ -65,7 +66,16 @@ print(
   `requests per call: new caller ${hubspot.newCallerRequests}, known caller ${hubspot.knownCallerRequests}, replay ${hubspot.replayRequests}; under load (batches of ${hubspot.batchSize}) ${hubspot.loadNewPerCall} new / ${hubspot.loadKnownPerCall} known; limiter peak ${hubspot.peakPerTenSeconds} per 10 s against a limit of ${hubspot.tenSecondLimit} (budget ${hubspot.tenSecondBudget}), ${hubspot.rateLimited} 429s`,
 );
 
-const results = { ranAt: new Date().toISOString(), quick, machine, intake, delivery, hubspot };
+print('\n== caller context (Vapi assistant-requests, signed, through the whole relay; 1,000 callers, 5,000 stored calls; PGlite)');
+const callerContext = await benchCallerContext({ callers: 1000, callsPerCaller: 5, perSecond: 200, seconds: quick ? 5 : 15, crmDelayMs: 500 });
+{
+  const r = callerContext;
+  print(`closed loop (8 in flight): ${Math.round(r.closedLoop.perSecond)} lookups/s, p50 ${r.closedLoop.p50Ms.toFixed(1)} ms, p99 ${r.closedLoop.p99Ms.toFixed(1)} ms, ${r.closedLoop.cpuMsPerLookup} ms CPU per lookup (relay and load generator)`);
+  print(`from the store at ${r.fromStore.requests / Math.round(r.fromStore.seconds)}/s: p50 ${r.fromStore.p50Ms.toFixed(1)} ms, p99 ${r.fromStore.p99Ms.toFixed(1)} ms (aim < 20), ${r.fromStore.errors} errors`);
+  print(`with Salesforce ${r.slowCrm.crmDelayMs} ms slow: p50 ${r.slowCrm.p50Ms.toFixed(1)} ms, p99 ${r.slowCrm.p99Ms.toFixed(1)} ms, max ${r.slowCrm.maxMs.toFixed(1)} ms (aim: all within the ${r.budgetMs} ms budget); Salesforce ${JSON.stringify(r.slowCrm.salesforce)}`);
+}
+
+const results = { ranAt: new Date().toISOString(), quick, machine, intake, delivery, hubspot, callerContext };
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 print('\nwritten to relay/bench/results.json');
 process.exit(0);

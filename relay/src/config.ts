@@ -48,6 +48,80 @@ const Agent = z
   })
   .strict();
 
+/** What an agent may be told about a caller at call start (caller context). */
+export const ContextPolicy = z
+  .object({
+    /** Context at all: off, the agent gets an answer with nothing in it. */
+    enabled: z.boolean().default(true),
+    /** The caller's name, only when confidently known (a CRM record, or earlier calls at 0.8 or above). */
+    name: z.boolean().default(true),
+    /** When the last few calls were, their intent and outcome. */
+    lastCalls: z.boolean().default(true),
+    /** A one-line (redacted) summary of each of those calls. */
+    summaries: z.boolean().default(true),
+    /** The open next action promised on the last call, and its due date. */
+    nextAction: z.boolean().default(true),
+    /** The CRM record's owner. */
+    owner: z.boolean().default(false),
+    /** An open Case (Salesforce) or ticket (HubSpot): number, subject, status. */
+    openCase: z.boolean().default(false),
+    /** An open Opportunity (Salesforce) or deal (HubSpot) and its stage. */
+    openDeal: z.boolean().default(false),
+  })
+  .strict();
+export type ContextPolicy = z.infer<typeof ContextPolicy>;
+
+const ContextPolicyOverride = z.object(Object.fromEntries(Object.keys(ContextPolicy.shape).map((k) => [k, z.boolean().optional()])) as {
+  [K in keyof ContextPolicy]: z.ZodOptional<z.ZodBoolean>;
+}).strict();
+
+const wss = z.url({ protocol: /^wss?$/ });
+const https = z.url({ protocol: /^https?$/ });
+
+export const CallerContextConfig = z
+  .object({
+    /** The lookup answers within this many milliseconds with whatever sources answered by then. */
+    budgetMs: z.number().int().min(20).max(5_000).default(1_000),
+    /** CRM answers are kept this long, so a caller's second lookup within a call costs no request. */
+    cacheSeconds: z.number().int().min(0).max(3_600).default(60),
+    /** How many past calls the agent hears about. */
+    recentCalls: z.number().int().min(1).max(10).default(3),
+    policy: ContextPolicy.default(ContextPolicy.parse({})),
+    /** Per-agent overrides, keyed by agent id (the platform's agent/assistant id, or the number it answers). */
+    agents: z.record(z.string(), ContextPolicyOverride).default({}),
+    /** Spoken first when set: `{name}` is replaced by the caller's name when the agent may know it. */
+    greeting: z.object({ known: z.string().max(500).optional(), unknown: z.string().max(500).optional() }).strict().default({}),
+    salesforce: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** The package's namespace in the org (empty for an unmanaged install): the Apex REST path starts with it. */
+        namespace: z.string().regex(/^[A-Za-z0-9_]*$/).default(''),
+      })
+      .strict()
+      .default({ enabled: true, namespace: '' }),
+    hubspot: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
+    vapi: z
+      .object({
+        /** The assistant that takes calls on numbers whose assistant Vapi asks the relay for. */
+        assistantId: z.string().min(1).optional(),
+        /** Per number called (E.164), when numbers have different assistants. */
+        assistants: z.record(z.string(), z.string().min(1)).default({}),
+      })
+      .strict()
+      .default({ assistants: {} }),
+    twilio: z
+      .object({
+        /** The AI server's WebSocket: incoming calls are connected to it with <ConversationRelay>. */
+        conversationRelayUrl: wss.optional(),
+        /** Or: incoming calls are redirected to this TwiML URL with the context as query parameters. */
+        twimlUrl: https.optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+export type CallerContextConfig = z.infer<typeof CallerContextConfig>;
+
 export const RelayFile = z
   .object({
     /** Where editors find config/relay.schema.json; the relay itself ignores it. */
@@ -103,6 +177,7 @@ export const RelayFile = z
       .strict()
       .default({ salesforce: Integration.parse({}), hubspot: Integration.parse({}) }),
     agents: z.record(z.string(), Agent).default({}),
+    callerContext: CallerContextConfig.default(CallerContextConfig.parse({})),
   })
   .strict();
 export type RelayFile = z.infer<typeof RelayFile>;
@@ -133,7 +208,18 @@ export const Env = z.object({
   RELAY_CONFIG: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: intFrom(1_000_000),
-  API_TOKEN: optional,
+  /** Required where the relay can be reached from elsewhere (web/exposure.ts); long enough not to be guessed. */
+  API_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters (npm run relay -- keys generate prints one)').optional()),
+  /** The proxies whose X-Forwarded-For is believed (web/exposure.ts); unset, none. */
+  TRUST_PROXY: optional,
+  /** node:http limits that close slow or idle connections (docs/security.md). */
+  HEADERS_TIMEOUT_MS: intFrom(10_000).pipe(z.number().positive()),
+  REQUEST_TIMEOUT_MS: intFrom(30_000).pipe(z.number().positive()),
+  KEEP_ALIVE_TIMEOUT_MS: intFrom(5_000).pipe(z.number().positive()),
+  /** On SIGTERM: /readyz answers 503 at once, new connections are still taken this long (so a load balancer moves away first). */
+  SHUTDOWN_DELAY_MS: intFrom(0),
+  /** Then the longest wait for in-flight requests and background steps before closing anyway. */
+  SHUTDOWN_TIMEOUT_MS: intFrom(20_000),
 
   TWILIO_AUTH_TOKEN: optional,
   WEBHOOK_SECRET: optional,
@@ -184,6 +270,9 @@ function describe(error: z.ZodError, where: string): string {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = Env.safeParse(source);
   if (!env.success) throw new ConfigError(`invalid environment: ${describe(env.error, '')}`);
+  if (env.data.HEADERS_TIMEOUT_MS > env.data.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(`invalid environment: HEADERS_TIMEOUT_MS (${env.data.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${env.data.REQUEST_TIMEOUT_MS})`);
+  }
   let raw: unknown = {};
   if (env.data.RELAY_CONFIG) {
     try {
@@ -201,4 +290,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 export function policyFor(integration: Integration, agentId: string | null): SyncPolicy {
   const override = agentId ? integration.agents[agentId] : undefined;
   return { ...integration.policy, ...override };
+}
+
+/** What one agent may be told about its callers. */
+export function contextPolicyFor(config: CallerContextConfig, agentId: string | null): ContextPolicy {
+  const override = agentId ? config.agents[agentId] : undefined;
+  return { ...config.policy, ...Object.fromEntries(Object.entries(override ?? {}).filter(([, v]) => v !== undefined)) };
 }

@@ -87,6 +87,19 @@ export function createMetrics() {
       registers,
     }),
     forgedLinks: new Counter({ name: 'relay_transcript_link_forged_total', help: 'Transcript links refused as forged or altered.', registers }),
+    callerContext: new Histogram({
+      name: 'relay_caller_context_seconds',
+      help: 'Caller context lookups at call start, by whether the caller was known: time to the answer.',
+      labelNames: ['known'] as const,
+      buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2],
+      registers,
+    }),
+    callerContextSources: new Counter({
+      name: 'relay_caller_context_sources_total',
+      help: 'What each caller context source did per lookup: answered, no_record, timeout, error, skipped.',
+      labelNames: ['source', 'outcome'] as const,
+      registers,
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

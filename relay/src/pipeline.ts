@@ -7,6 +7,7 @@
 //   transaction: call analysed + outbox deliveries (calls/finaliser.ts, sync/outbox.ts)
 //   -> delivery workers: batch per sink, policy applied, CRM request, outcome per call,
 //   backoff / dead letters (sync/*)
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -22,10 +23,12 @@ import { Loop } from './loop.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { loadWebhookSecrets, type WebhookSecrets } from './secrets.ts';
 import { openDb, type Db } from './store/db.ts';
+import { dataFolderLock, Leases } from './store/leases.ts';
 import { protectAtRest } from './privacy/at-rest.ts';
 import { privacyApiRoutes } from './privacy/api-routes.ts';
+import type { LoginLimiter } from './privacy/login-limiter.ts';
 import { loadDataProtection, type DataProtection } from './privacy/protection.ts';
-import { purgeAllExpired } from './privacy/retention.ts';
+import { purgeAllExpired, retentionCutoff } from './privacy/retention.ts';
 import { Outbox } from './sync/outbox.ts';
 import type { Sink } from './sync/sink.ts';
 import { buildSinks } from './sync/sinks.ts';
@@ -35,18 +38,29 @@ import { apiRoutes } from './web/api.ts';
 import { createApp } from './web/app.ts';
 import { operatorFromEnv } from './web/console/auth.ts';
 import { consoleRoutes } from './web/console/routes.ts';
+import { assertApiProtected, trustProxyFrom } from './web/exposure.ts';
 import { transcriptPageRoutes } from './web/transcript-page.ts';
 import { webhookHandler } from './web/webhooks.ts';
+import { buildCallerContext } from './context/build.ts';
+import { callerContextRoutes } from './context/api-routes.ts';
+import { backfillCallerKeys } from './context/index-callers.ts';
+import { purgeGivenBefore } from './context/given.ts';
+
+/** How often a PostgreSQL instance looks for leases whose holder has died. */
+const LEASE_CHECK_MS = 5_000;
 
 export type RelayOptions = {
   config: Config;
   log?: Logger;
+  /** The console's sign-in slow-down; its defaults otherwise (tests shorten or lengthen its waits). */
+  loginLimiter?: LoginLimiter;
 };
 
 export class Relay {
   readonly config: Config;
   readonly log: Logger;
   readonly metrics: Metrics = createMetrics();
+  private readonly loginLimiter: LoginLimiter | undefined;
   db!: Db;
   store!: CallStore;
   outbox!: Outbox;
@@ -55,26 +69,46 @@ export class Relay {
   protection!: DataProtection;
   server: Server | undefined;
   private loops: Loop[] = [];
+  /** From the first moment of stop(): readiness fails and every answer closes its connection. */
+  private draining = false;
+  private leases: Leases | undefined;
+  private stopping: Promise<void> | undefined;
+  private folderLock: { release(): Promise<void> } | undefined;
 
   constructor(options: RelayOptions) {
     this.config = options.config;
     this.log = options.log ?? createLogger(options.config.env.LOG_LEVEL);
+    this.loginLimiter = options.loginLimiter;
   }
 
   /** Opens the store and starts the HTTP server and background workers. */
   async start(): Promise<string> {
     const { config, log, metrics } = this;
     const { env, file } = config;
+    // Refused before anything is opened: a relay that would serve personal data to anyone never starts.
+    assertApiProtected(env);
+    const trustProxy = trustProxyFrom(env.TRUST_PROXY);
+    // PGlite's folder belongs to one process: a second relay on it would corrupt it.
+    if (!env.DATABASE_URL) {
+      mkdirSync(config.dataDir, { recursive: true });
+      this.folderLock = await dataFolderLock(config.dataDir);
+    }
     this.db = await openDb(env.DATABASE_URL ?? `${config.dataDir}/pglite`, { schema: env.DATABASE_SCHEMA });
+    // Before any worker claims: what a killed relay held is released now, not when its lease ends.
+    this.leases = await Leases.hold(this.db, env.DATABASE_URL, log);
     // Personal fields are sealed from the first write on.
     this.protection = loadDataProtection(config, log);
     protectAtRest(this.db, this.protection.keys);
     this.store = new CallStore(this.db, file.finalisation.graceSeconds);
     while ((await this.store.mergeUnapplied()) > 0);
-    this.outbox = new Outbox(this.db, file.delivery, metrics, log);
+    this.outbox = new Outbox(this.db, file.delivery, metrics, log, this.leases.owner);
     this.secrets = loadWebhookSecrets(config, log);
     const hubspotApi = createHubSpotApi(config, metrics);
     this.sinks = buildSinks(config, { db: this.db, metrics, log, hubspotApi, lookupKey: this.protection.lookupKey });
+    // Caller context (context/): who is calling, asked by the platforms at call start.
+    const callerContext = buildCallerContext(config, { db: this.db, lookupKey: this.protection.lookupKey, hubspotApi, metrics, log });
+    const keyed = await backfillCallerKeys(this.db, callerContext.keys);
+    if (keyed > 0) log.info({ keyed }, 'calls analysed earlier are now findable by caller');
 
     const deliveryLoops = this.sinks.map((sink) => {
       // One request per flushMs on average, unless a full batch is waiting: a busy relay sends
@@ -115,6 +149,8 @@ export class Relay {
       metrics,
       log,
       onEnqueued: wakeDelivery,
+      leaseOwner: this.leases.owner,
+      callerKeys: callerContext.keys,
     });
     const finaliseLoop = new Loop('finalise', () => finaliser.runOnce(), 250, log);
     const gaugeLoop = new Loop(
@@ -133,12 +169,33 @@ export class Relay {
       async () => {
         const purged = await purgeAllExpired(this.db, file.retention.transcriptDays);
         if (purged > 0) log.info({ purged, transcriptDays: file.retention.transcriptDays }, 'retention purged transcripts and recordings');
+        const given = await purgeGivenBefore(this.db, retentionCutoff(new Date(), file.retention.transcriptDays));
+        if (given > 0) log.info({ given }, 'retention purged the caller context given to agents');
         return 0;
       },
       3_600_000,
       log,
     );
     this.loops = [finaliseLoop, ...deliveryLoops, gaugeLoop, retentionLoop];
+    if (this.db.engine === 'postgres') {
+      // Another instance's death shows here within seconds (store/leases.ts).
+      const leases = this.leases;
+      const leaseLoop = new Loop(
+        'leases',
+        async () => {
+          const released = await leases.releaseDead();
+          if (released.calls + released.deliveries > 0) {
+            log.info(released, 'released the leases of a relay instance that stopped');
+            finaliseLoop.wake();
+            wakeDelivery();
+          }
+          return 0;
+        },
+        LEASE_CHECK_MS,
+        log,
+      );
+      this.loops.push(leaseLoop);
+    }
 
     const pace = new MergePace();
     const projectLoop = new Loop(
@@ -169,10 +226,12 @@ export class Relay {
     const app = createApp({
       metrics,
       log,
-      ready: async () => (await this.db.query('select 1')).length === 1,
-      webhooks: webhookHandler({ intake, secrets: this.secrets, metrics, log, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.MAX_BODY_BYTES }),
+      ready: async () => !this.draining && (await this.db.query('select 1')).length === 1,
+      trustProxy,
+      webhooks: webhookHandler({ intake, secrets: this.secrets, metrics, log, publicUrl: env.PUBLIC_URL, maxBodyBytes: env.MAX_BODY_BYTES, callStart: callerContext.callStart }),
       routers: [
         apiRoutes({ db: this.db, outbox: this.outbox, apiToken: env.API_TOKEN, onReplay: wakeDelivery }),
+        callerContextRoutes({ callStart: callerContext.callStart, apiToken: env.API_TOKEN }),
         privacyApiRoutes({ db: this.db, keys: this.protection.keys, file, apiToken: env.API_TOKEN, log, onEnqueued: wakeDelivery }),
         transcriptPageRoutes({ db: this.db, links: this.protection.links, file, metrics, log }),
         hubspotCardRoutes({ api: hubspotApi, env, log }),
@@ -189,11 +248,28 @@ export class Relay {
           sessions: this.protection.sessions,
           secureCookies: env.PUBLIC_URL?.startsWith('https:') ?? false,
           log,
+          limiter: this.loginLimiter,
+          callerKeys: callerContext.keys,
         }),
       ],
     });
     this.server = await new Promise<Server>((resolve, reject) => {
-      const server = createServer(app).listen(env.PORT, env.HOST, () => resolve(server));
+      const server = createServer(
+        {
+          // A client gets this long for its headers, and this long for the whole request, so slow
+          // or stalled connections cannot pile up. Node checks them every connectionsCheckingInterval.
+          headersTimeout: env.HEADERS_TIMEOUT_MS,
+          requestTimeout: env.REQUEST_TIMEOUT_MS,
+          connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(env.HEADERS_TIMEOUT_MS / 4))),
+        },
+        (req, res) => {
+          // While draining, each answer ends its keep-alive connection, so clients reconnect elsewhere.
+          if (this.draining) res.setHeader('connection', 'close');
+          app(req, res);
+        },
+      );
+      server.keepAliveTimeout = env.KEEP_ALIVE_TIMEOUT_MS;
+      server.listen(env.PORT, env.HOST, () => resolve(server));
       server.once('error', reject);
     });
     for (const loop of this.loops) loop.start();
@@ -203,11 +279,61 @@ export class Relay {
     return url;
   }
 
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections();
-    await Promise.all(this.loops.map((l) => l.stop()));
-    await Promise.all(this.sinks.map((s) => s.close?.()));
-    await this.db?.close();
+  /**
+   * Stops in order: readiness fails at once; after SHUTDOWN_DELAY_MS the listener closes, idle
+   * keep-alive connections are closed and in-flight requests finish; then the background loops
+   * finish their current step; then the sinks and the store close. Whatever is still running
+   * SHUTDOWN_TIMEOUT_MS after the listener closed is cut off (connections closed, loops left),
+   * which loses nothing: acknowledged webhooks are stored, and claimed work is taken back by the
+   * next start (store/leases.ts).
+   */
+  stop(): Promise<void> {
+    // A second signal while stopping waits for the same stop rather than closing things twice.
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    const { env } = this.config;
+    this.draining = true;
+    try {
+      const server = this.server;
+      if (server) {
+        if (env.SHUTDOWN_DELAY_MS > 0) await new Promise((r) => setTimeout(r, env.SHUTDOWN_DELAY_MS));
+        const deadline = performance.now() + env.SHUTDOWN_TIMEOUT_MS;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        if (!(await settlesBy(closed, deadline))) {
+          this.log.warn({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'requests still in flight at the shutdown timeout; closing their connections');
+          server.closeAllConnections();
+          await closed;
+        }
+        if (!(await settlesBy(Promise.all(this.loops.map((l) => l.stop())), deadline))) {
+          this.log.warn({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'background steps still running at the shutdown timeout; closing the store under them');
+        }
+      } else {
+        await Promise.all(this.loops.map((l) => l.stop()));
+      }
+      // One sink failing to close must not keep the others, or the store, open.
+      const closes = await Promise.allSettled(this.sinks.map(async (s) => s.close?.()));
+      for (const [i, result] of closes.entries()) {
+        if (result.status === 'rejected') this.log.error({ sink: this.sinks[i]?.name, err: result.reason }, 'sink failed to close');
+      }
+    } finally {
+      await this.leases?.close();
+      await this.db?.close();
+      await this.folderLock?.release();
+    }
+  }
+}
+
+/** Whether `work` settles before `deadline` (a performance.now() time). */
+async function settlesBy(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - performance.now()))));
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,9 +1,12 @@
 // Offline checks of the Salesforce package that need only Node (`npm run test:salesforce`):
-// the committed metadata matches config/, every Apex file parses, prettier (with
-// prettier-plugin-apex) finds nothing to change, and the LWC Jest tests pass.
+// the committed metadata matches config/, every Apex file parses, tab motifs are Salesforce tab
+// styles, shipped Flows are guarded templates, no string literal names the package's own fields
+// (package-checks.ts), the scripts' own unit tests pass, prettier (with prettier-plugin-apex)
+// finds nothing to change, and the LWC Jest tests pass.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { staleFiles } from './generate.ts';
+import { allowList, flowProblems, literalProblems, packageApiNames, packageLiterals, staleAllowEntries, unknownMotifs } from './package-checks.ts';
 import { bin, checksDir, ensureInstalled, repoRoot, run, runSteps } from './tools.ts';
 
 const sourceRoot = path.join(repoRoot, 'force-app');
@@ -49,6 +52,30 @@ const steps = [
     },
   },
   { key: 'apex', name: 'Apex parses (@apexdevtools/apex-parser)', run: parseApex },
+  {
+    key: 'package',
+    name: 'tab motifs, Flow templates, no string literals naming package fields',
+    run: async () => {
+      const literals = await packageLiterals();
+      const allowed = allowList();
+      const problems = [
+        ...unknownMotifs(),
+        ...flowProblems(),
+        ...literalProblems(literals, packageApiNames(), allowed),
+      ];
+      // A stale entry is harmless (nothing it allows is left) but should be removed.
+      for (const stale of staleAllowEntries(literals, allowed)) console.log(`warning ${stale}`);
+      if (problems.length) throw new Error(problems.join('\n'));
+      console.log(`${literals.length} string literals in Apex and LWC checked; ${allowed.length} allowed with a reason`);
+    },
+  },
+  {
+    key: 'unit',
+    name: 'unit tests of these scripts (scripts/salesforce/test)',
+    run: () => {
+      run(process.execPath, ['--test', 'scripts/salesforce/test/**/*.test.ts']);
+    },
+  },
   {
     key: 'prettier',
     name: 'prettier with prettier-plugin-apex',

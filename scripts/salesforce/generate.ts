@@ -145,6 +145,7 @@ const lookups: [string, string][] = [
 ];
 
 export const syncStatuses = [
+  { value: 'Pending', label: 'Pending' },
   { value: 'Synced', label: 'Synced' },
   { value: 'Needs_Review', label: 'Needs review' },
   { value: 'Error', label: 'Error' },
@@ -165,7 +166,8 @@ function aiCallFields(): Field[] {
     spec: { type: 'Lookup', referenceTo: object, relationshipName: 'AI_Calls', relationshipLabel: 'AI Calls' },
   }));
   const bookkeeping: Field[] = [
-    { name: 'Sync_Status__c', label: 'Sync Status', description: 'Synced, Needs review (a taxonomy value or Lead Status the org lacks, a duplicate rule), Error, or Redacted after a data deletion request.', spec: { type: 'LocalPicklist', values: syncStatuses } },
+    { name: 'Sync_Status__c', label: 'Sync Status', description: 'Pending (received, waiting for the processing job), Synced, Needs review (a taxonomy value or Lead Status the org lacks, a duplicate rule, an inactive owner), Error, or Redacted after a data deletion request.', spec: { type: 'LocalPicklist', values: syncStatuses } },
+    { name: 'Sync_Attempts__c', label: 'Sync Attempts', description: 'How many times the processing job has tried this call; it stops retrying at the Max Retries setting and marks the call Error.', spec: { type: 'Number', precision: 3, scale: 0 } },
     { name: 'Last_Error__c', label: 'Last Error', description: 'Why the last sync of this call did not fully succeed. Empty when it did.', spec: { type: 'LongTextArea', length: 32768, visibleLines: 3 } },
     { name: 'Match_Method__c', label: 'Match Method', description: 'How the caller was matched: phone_key, phone_search, email, person_account, created_lead, unknown_caller_lead, or none.', spec: { type: 'Text', length: 40 } },
     { name: 'Unmapped_Values__c', label: 'Unmapped Values', description: 'Taxonomy values the event carried that this org lacks (kept here instead of dropped).', spec: { type: 'Text', length: 255 } },
@@ -379,10 +381,19 @@ export const permissionSets: PermissionSetSpec[] = [
   {
     name: 'AI_Call_Sync_Integration',
     label: 'AI Call Sync Integration',
-    description: 'For the API user of the AI Call Sync relay: may publish Call_Event__e and nothing else.',
-    objects: [{ object: 'Call_Event__e', create: true, read: true, edit: false, delete: false, all: false }],
+    description: 'For the API user of the AI Call Sync relay: publishes Call_Event__e and reads caller context (CallerContextResource) at call start.',
+    // Caller context reads in user mode: the integration user sees the caller's name, owner,
+    // open Case and open Opportunity only with read access to them.
+    objects: [
+      { object: 'Call_Event__e', create: true, read: true, edit: false, delete: false, all: false },
+      objectAccess('Contact', 'read'),
+      objectAccess('Lead', 'read'),
+      objectAccess('Case', 'read'),
+      objectAccess('Account', 'read'),
+      objectAccess('Opportunity', 'read'),
+    ],
     fieldAccess: () => 'none',
-    classes: [],
+    classes: ['CallerContextResource'],
     tabs: [],
   },
 ];

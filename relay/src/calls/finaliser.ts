@@ -1,6 +1,7 @@
 // Finalisation: once a call's grace window has passed, assemble its transcript, analyse it, and
 // in one transaction mark it analysed and write its outbox deliveries. A crash anywhere before
-// that commit leaves the call `completed`, and its lease runs out so it is finalised again.
+// that commit leaves the call `completed`, and its lease is released when its holder is seen dead
+// (store/leases.ts) or runs out, so it is finalised again.
 import type { Logger } from 'pino';
 import type { Analyser, AnalysisResult } from '../analysis/analyser.ts';
 import type { Config } from '../config.ts';
@@ -13,6 +14,8 @@ import { Outbox } from '../sync/outbox.ts';
 import type { SinkName } from '../sync/sink.ts';
 import type { CallSnapshot } from '../sync/snapshot.ts';
 import type { CallRow, CallStore } from './store.ts';
+import type { CallerKeys } from '../context/caller-key.ts';
+import { callerKeyFor, setCallerKey } from '../context/index-callers.ts';
 
 export type FinaliserDeps = {
   db: Db;
@@ -26,6 +29,10 @@ export type FinaliserDeps = {
   metrics: Metrics;
   log: Logger;
   onEnqueued: () => void;
+  /** This instance's lease key (store/leases.ts). */
+  leaseOwner?: number;
+  /** Keys each analysed call by its caller's number, so caller context finds it (context/). */
+  callerKeys?: CallerKeys;
 };
 
 const LEASE_SECONDS = 300;
@@ -39,7 +46,7 @@ export class Finaliser {
   }
 
   async runOnce(limit = 8): Promise<number> {
-    const due = await this.deps.store.claimDue(limit, LEASE_SECONDS);
+    const due = await this.deps.store.claimDue(limit, LEASE_SECONDS, this.deps.leaseOwner ?? null);
     await Promise.all(due.map((call) => this.finalise(call)));
     return due.length;
   }
@@ -74,6 +81,7 @@ export class Finaliser {
           [call.id, JSON.stringify(atRest(db).analysis(result))],
         );
         if (updated.length === 0) return false;
+        if (this.deps.callerKeys) await setCallerKey(sql, call.id, callerKeyFor(this.deps.callerKeys, call));
         if (!consent) {
           // Without required consent no transcript, platform summary or recording is kept, only metadata.
           await forgetCallText(sql, [call.id]);

@@ -271,15 +271,18 @@ export class CallStore {
     return this.db.query('select at, stage, detail from call_history where call_id = $1 order by id', [callId]);
   }
 
-  /** Takes calls whose finalisation is due, leasing them so another instance leaves them alone. */
-  async claimDue(limit: number, leaseSeconds: number): Promise<CallRow[]> {
+  /**
+   * Takes calls whose finalisation is due, leasing them so another instance leaves them alone;
+   * `owner` (store/leases.ts) lets the lease be released as soon as its holder dies.
+   */
+  async claimDue(limit: number, leaseSeconds: number, owner: number | null = null): Promise<CallRow[]> {
     const rows = await this.db.query<CallRow>(
-      `update calls set lease_until = now() + make_interval(secs => $2::float8), finalise_attempts = finalise_attempts + 1
+      `update calls set lease_until = now() + make_interval(secs => $2::float8), lease_owner = $3, finalise_attempts = finalise_attempts + 1
        where id in (select id from calls where stage = 'completed' and finalise_after <= now()
                     and (lease_until is null or lease_until < now())
                     order by finalise_after limit $1 for update skip locked)
        returning *`,
-      [limit, leaseSeconds],
+      [limit, leaseSeconds, owner],
     );
     return rows.map((row) => atRest(this.db).callRow(row));
   }

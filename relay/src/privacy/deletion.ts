@@ -57,6 +57,9 @@ export async function deleteCall(db: Db, callId: string, options: { redactCrms: 
     await sql.query(`update deliveries set status = 'cancelled', lease_until = null, snapshot = '{}'::jsonb where call_id = $1 and status <> 'delivered'`, [callId]);
     await sql.query(`update deliveries set snapshot = '{}'::jsonb where call_id = $1`, [callId]);
     await sql.query('delete from dry_run_requests where call_id = $1', [callId]);
+    // Caller context: the call is no longer found by its caller, and what its agent was told goes.
+    await sql.query('update calls set caller_key = null where id = $1', [callId]);
+    await sql.query('delete from caller_context_given where call_id = $1', [callId]);
 
     const sinks = options.redactCrms ? delivered.map((d) => d.sink) : [];
     if (sinks.length > 0) await Outbox.enqueue(sql, redactionSnapshot(call), sinks, null, atRest(db));

@@ -29,11 +29,15 @@ export class Outbox {
   private readonly metrics: Metrics;
   private readonly log: Logger;
 
-  constructor(db: Db, policy: DeliveryPolicy, metrics: Metrics, log: Logger) {
+  /** This instance's lease key (store/leases.ts), so a claimed batch is released as soon as its holder dies. */
+  private readonly leaseOwner: number | null;
+
+  constructor(db: Db, policy: DeliveryPolicy, metrics: Metrics, log: Logger, leaseOwner: number | null = null) {
     this.db = db;
     this.policy = policy;
     this.metrics = metrics;
     this.log = log;
+    this.leaseOwner = leaseOwner;
   }
 
   /**
@@ -62,12 +66,12 @@ export class Outbox {
 
   async claim(sink: SinkName, limit: number, leaseSeconds = this.policy.leaseSeconds): Promise<Claimed[]> {
     const rows = await this.db.query<{ id: string; attempts: number; snapshot: unknown; call_ended_at: Date | null }>(
-      `update deliveries set lease_until = now() + make_interval(secs => $3::float8), attempts = attempts + 1
+      `update deliveries set lease_until = now() + make_interval(secs => $3::float8), lease_owner = $4, attempts = attempts + 1
        where id in (select id from deliveries where sink = $1 and status = 'pending' and next_attempt_at <= now()
                     and (lease_until is null or lease_until < now())
                     order by next_attempt_at, id limit $2 for update skip locked)
        returning id, attempts, snapshot, call_ended_at`,
-      [sink, limit, leaseSeconds],
+      [sink, limit, leaseSeconds, this.leaseOwner],
     );
     return rows
       .sort((a, b) => Number(a.id) - Number(b.id))

@@ -7,14 +7,15 @@ import { atRest } from '../privacy/at-rest.ts';
 import type { Db } from '../store/db.ts';
 import type { Outbox } from '../sync/outbox.ts';
 import { safeEqual } from '../ingest/hmac.ts';
-import { isLoopback } from './loopback.ts';
+import { fromThisMachine } from './exposure.ts';
 import { z } from 'zod';
 
 export type ApiDeps = { db: Db; outbox: Outbox; apiToken: string | undefined; onReplay: () => void };
 
 /**
  * With API_TOKEN set, requests need `Authorization: Bearer <token>`. Without it the API holds
- * personal data with no credential, so it answers only on the machine itself.
+ * personal data with no credential, so it answers only requests made on the machine itself
+ * (exposure.ts), and the relay does not start without a token where it can be reached from elsewhere.
  */
 export function requireApiAccess(apiToken: string | undefined) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -23,8 +24,8 @@ export function requireApiAccess(apiToken: string | undefined) {
       if (safeEqual(given, apiToken)) return next();
       return res.status(401).json({ error: 'missing or wrong bearer token' });
     }
-    if (isLoopback(req.socket.remoteAddress)) return next();
-    res.status(401).json({ error: 'set API_TOKEN to use the API from another machine' });
+    if (fromThisMachine(req)) return next();
+    res.status(401).json({ error: 'without API_TOKEN the API answers only requests made directly on this machine, not through a proxy: set API_TOKEN' });
   };
 }
 

@@ -5,6 +5,7 @@ import express, { type ErrorRequestHandler, type RequestHandler, type Router } f
 import type { Logger } from 'pino';
 import { IngestError } from '../ingest/event.ts';
 import type { Metrics } from '../metrics.ts';
+import type { TrustProxy } from './exposure.ts';
 import type { WebhookHandler } from './webhooks.ts';
 
 export type AppDeps = {
@@ -14,6 +15,8 @@ export type AppDeps = {
   ready: () => Promise<boolean>;
   routers: Router[];
   webhooks?: WebhookHandler;
+  /** The proxies whose forwarding headers are believed (TRUST_PROXY); none when absent. */
+  trustProxy?: TrustProxy;
 };
 
 /**
@@ -35,7 +38,9 @@ function accessLog(log: Logger): RequestHandler {
 export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // req.ip is the forwarded client only behind a proxy TRUST_PROXY names, else the socket's address.
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.locals.trustProxy = deps.trustProxy;
   app.use(accessLog(deps.log));
 
   app.get('/healthz', (_req, res) => {

@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Intake } from '../calls/intake.ts';
+import type { CallStart, Reply } from '../context/call-start.ts';
 import { assertStorable, IngestError, type IngestEvent } from '../ingest/event.ts';
 import { parseGeneric, parseJson, verifyGeneric } from '../ingest/generic.ts';
 import { parseRetell, verifyRetell } from '../ingest/retell.ts';
@@ -25,6 +26,8 @@ export type WebhookDeps = {
   /** Base URL Twilio was given (PUBLIC_URL); without it, the request's own host. */
   publicUrl: string | undefined;
   maxBodyBytes: number;
+  /** Answers the platforms' call-start questions (who is calling?) on their webhook URLs. */
+  callStart?: CallStart;
 };
 
 /** Takes the request and answers it when it is a webhook; false leaves it to the next handler. */
@@ -32,7 +35,10 @@ export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => bool
 
 type Source = 'twilio' | 'generic' | 'vapi' | 'retell';
 type Webhook = { query: URLSearchParams; headers: IncomingHttpHeaders; body: Buffer; publicUrl: () => string };
-type Route = { source: Source; toEvent: (webhook: Webhook) => IngestEvent | null };
+/** An answer other than the acknowledgement: caller context for a platform that asked. */
+type Answered = { reply: Promise<Reply> };
+type Route = { source: Source; toEvent: (webhook: Webhook) => IngestEvent | Answered | null };
+const answered = (reply: Promise<Reply> | null | undefined): Answered | null => (reply ? { reply } : null);
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 // The answers a stored webhook gets, built once. A repeat delivery is accepted like the first:
@@ -103,6 +109,22 @@ export function webhookHandler(deps: WebhookDeps): WebhookHandler {
     });
   }
 
+  // The incoming-call webhook (the number's Voice URL): TwiML that hands the call to the AI with
+  // the caller's context. It stores nothing; the call's status callbacks do.
+  const callStart = deps.callStart;
+  if (callStart) {
+    routes.set('/webhooks/twilio/incoming', {
+      source: 'twilio',
+      toEvent: ({ headers, body, query, publicUrl }) => {
+        const params = formParams(body);
+        if (!verifyTwilioSignature(deps.secrets.twilioAuthToken, header(headers, 'x-twilio-signature'), publicUrl(), { kind: 'form', params })) {
+          throw new IngestError(403, 'invalid Twilio signature');
+        }
+        return { reply: callStart.twilio(params, query.get('agent')) };
+      },
+    });
+  }
+
   routes.set('/webhooks/calls', {
     source: 'generic',
     toEvent: ({ headers, body }) => {
@@ -116,7 +138,8 @@ export function webhookHandler(deps: WebhookDeps): WebhookHandler {
     toEvent: ({ headers, body }) => {
       if (!deps.secrets.vapiSecret) throw new IngestError(503, 'Vapi webhooks are not configured: set VAPI_WEBHOOK_SECRET');
       if (!verifyVapi(deps.secrets.vapiSecret, header(headers, 'x-vapi-signature'), body)) throw new IngestError(403, 'invalid X-Vapi-Signature');
-      return parseVapi(parseJson(body));
+      const message = parseJson(body);
+      return answered(deps.callStart?.vapi(message)) ?? parseVapi(message);
     },
   });
 
@@ -125,13 +148,22 @@ export function webhookHandler(deps: WebhookDeps): WebhookHandler {
     toEvent: ({ headers, body }) => {
       if (!deps.secrets.retellApiKey) throw new IngestError(503, 'Retell webhooks are not configured: set RETELL_API_KEY');
       if (!verifyRetell(deps.secrets.retellApiKey, header(headers, 'x-retell-signature'), body)) throw new IngestError(403, 'invalid or expired X-Retell-Signature');
-      return parseRetell(parseJson(body));
+      const message = parseJson(body);
+      return answered(deps.callStart?.retell(message)) ?? parseRetell(message);
     },
   });
 
   const handle = async (route: Route, webhook: Webhook, res: ServerResponse, started: number) => {
     try {
       const event = route.toEvent(webhook);
+      if (event && 'reply' in event) {
+        const reply = await event.reply;
+        deps.metrics.webhooks.labels(route.source, 'answered').inc();
+        const bytes = Buffer.from(reply.body);
+        res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': bytes.length });
+        res.end(bytes);
+        return;
+      }
       if (event) {
         assertStorable(event);
         await deps.intake.submit(event);

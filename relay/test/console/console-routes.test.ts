@@ -69,7 +69,7 @@ describe('console and transcript page over HTTP', () => {
           sessions: new SessionSigner(linkKey.secret),
           secureCookies: false,
           log,
-          limiter: new LoginLimiter({ perUser: 3 }),
+          limiter: new LoginLimiter({ freePerPair: 3, baseDelayMs: 60_000 }),
         }),
       ],
     });
@@ -159,7 +159,7 @@ describe('console and transcript page over HTTP', () => {
     assert.equal((await get('/console', sessionCookies)).status, 200, 'other sessions go on');
   });
 
-  it('rate-limits sign-in per user, even with the right password once over the limit', async () => {
+  it('slows sign-in for a user name from one address, even with the right password while the wait runs', async () => {
     for (let i = 0; i < 3; i++) assert.equal((await signIn('ops', `guess-number-${i}-xx`)).status, 401);
     const limited = await signIn('ops', PASSWORD);
     assert.equal(limited.status, 429);

@@ -74,6 +74,7 @@ describe('operator console in chromium', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: base,
+      API_TOKEN: 'browser-test-api-token-0123456789',
       DATA_DIR: path.join(dataDir, 'data'),
       RELAY_CONFIG: relayConfig,
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,

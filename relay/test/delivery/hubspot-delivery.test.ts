@@ -12,6 +12,9 @@ import type { Relay } from '../../src/pipeline.ts';
 const cli = new URL('../../src/cli.ts', import.meta.url).pathname;
 const CLIENT_SECRET = 'hubspot-app-client-secret-0123';
 const PORTAL = '4455667';
+// PUBLIC_URL is set (the transcript links need it), so the API needs its token.
+const API_TOKEN = 'hubspot-delivery-api-token-0123';
+const api = { authorization: `Bearer ${API_TOKEN}` };
 
 describe(`delivery to HubSpot through the relay (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   let server: HubSpotServer;
@@ -24,7 +27,7 @@ describe(`delivery to HubSpot through the relay (${process.env.TEST_DATABASE_URL
     server = await new HubSpotServer({ searchLagMs: 60_000 }).start();
     setup = relayEnv(
       { finalisation: { graceSeconds: 0 }, delivery: { flushMs: 50, baseBackoffMs: 20, maxBackoffMs: 300 }, retention: { redactCrmsOnDelete: true } },
-      { HUBSPOT_ACCESS_TOKEN: server.accessToken, HUBSPOT_BASE_URL: server.url, HUBSPOT_CLIENT_SECRET: CLIENT_SECRET, HUBSPOT_PORTAL_ID: PORTAL, PUBLIC_URL: 'https://relay.example.com' },
+      { HUBSPOT_ACCESS_TOKEN: server.accessToken, HUBSPOT_BASE_URL: server.url, HUBSPOT_CLIENT_SECRET: CLIENT_SECRET, HUBSPOT_PORTAL_ID: PORTAL, PUBLIC_URL: 'https://relay.example.com', API_TOKEN },
     );
     const { stdout } = await promisify(execFile)(process.execPath, [cli, 'hubspot', 'setup'], { env: { ...process.env, ...setup.env } });
     assert.match(stdout, /created: .*ai_call_id/, '`hubspot setup` creates the properties');
@@ -40,8 +43,8 @@ describe(`delivery to HubSpot through the relay (${process.env.TEST_DATABASE_URL
     const first = { ...genericCall(1, 'hs'), from: '+12125550147' };
     assert.equal((await postCall(url, first)).status, 200);
     await waitFor('the call in HubSpot', () => server.all('calls').length === 1);
-    const detail = (await (await fetch(`${url}/api/calls/${first.callId}`)).json()) as { insights: { nextAction: string | null }; deliveries: { status: string }[] };
-    await waitFor('the delivery settled', async () => ((await (await fetch(`${url}/api/calls/${first.callId}`)).json()) as typeof detail).deliveries[0]?.status === 'delivered');
+    const detail = (await (await fetch(`${url}/api/calls/${first.callId}`, { headers: api })).json()) as { insights: { nextAction: string | null }; deliveries: { status: string }[] };
+    await waitFor('the delivery settled', async () => ((await (await fetch(`${url}/api/calls/${first.callId}`, { headers: api })).json()) as typeof detail).deliveries[0]?.status === 'delivered');
     assert.ok(detail.insights.nextAction, 'the analyser found the promised callback');
     assert.equal(server.all('contacts').length, 1);
     assert.equal(server.all('tasks').length, 1, 'the callback the agent promised becomes a task');
@@ -80,7 +83,7 @@ describe(`delivery to HubSpot through the relay (${process.env.TEST_DATABASE_URL
     const call = server.all('calls')[0]!;
     const callId = call.properties.ai_call_id!;
     assert.ok(call.properties.ai_call_summary, 'the summary was synced');
-    const res = await fetch(`${url}/api/calls/${encodeURIComponent(callId)}`, { method: 'DELETE' });
+    const res = await fetch(`${url}/api/calls/${encodeURIComponent(callId)}`, { method: 'DELETE', headers: api });
     assert.equal(res.status, 200);
     await waitFor('the redaction in HubSpot', () => !server.all('calls').find((c) => c.id === call.id)!.properties.ai_call_summary);
     const after = server.all('calls').find((c) => c.id === call.id)!;

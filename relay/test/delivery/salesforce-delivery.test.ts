@@ -45,19 +45,31 @@ describe(`delivery to Salesforce (${engine})`, () => {
     Object.assign(server.requests, { token: 0, publish: 0, describe: 0, refused: 0 });
   };
 
-  it('publishes 1,000 calls as 1,000 events, each exactly once, in batches', async () => {
+  // 1,000 calls analysed and published take about 30 s here, and over 300 s on a machine loaded
+  // with other work: the limits below are for a hang, not for speed, which the benchmarks measure.
+  const HEAVY = { timeout: 900_000 };
+  const HEAVY_WAIT_MS = 600_000;
+
+  it('publishes 1,000 calls as 1,000 events, each exactly once, in batches', HEAVY, async () => {
     reset();
     // The default pacing (one request per second unless a full batch waits) is what batches.
     const { relay, url } = await startRelay(setup({ ...fastDelivery, delivery: { ...fastDelivery.delivery, flushMs: 1000 } }));
     try {
       const calls = Array.from({ length: 1000 }, (_, i) => genericCall(i, 'bulk'));
+      const posted = performance.now();
       await postCalls(url, calls);
-      await waitFor('1,000 events', () => server.events.length >= 1000);
+      await waitFor('1,000 events', () => server.events.length >= 1000, HEAVY_WAIT_MS);
+      const seconds = (performance.now() - posted) / 1000;
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(server.events.length, 1000, 'no extra events');
       assert.deepEqual(server.duplicates(), [], 'no call published twice');
       for (const call of calls) assert.equal(server.countOf(call.callId), 1, `${call.callId} arrived once`);
-      assert.ok(server.requests.publish <= 100, `published in batches (${server.requests.publish} requests for 1,000 calls)`);
+      // The pacing, whatever the machine's speed: one request a second (a bucket of one and a half)
+      // beyond the full batches. A fixed count stood in for it and failed when a loaded machine took
+      // longer than 100 seconds to analyse the calls.
+      const requests = server.requests.publish;
+      assert.ok(requests <= Math.ceil(seconds) + 1000 / 200 + 2, `published at most once a second unless a batch was full (${requests} requests in ${Math.round(seconds)} s)`);
+      assert.ok(requests <= 250, `published in batches (${requests} requests for 1,000 calls)`);
       const event = server.events.find((e) => e.Call_Id__c === calls[0]!.callId)!;
       assert.equal(event.Schema_Version__c, 1);
       assert.equal(event.From_Phone__c, calls[0]!.from);
@@ -68,7 +80,7 @@ describe(`delivery to Salesforce (${engine})`, () => {
     }
   });
 
-  it('delivers every call exactly once while a third of requests fail in every documented way', async () => {
+  it('delivers every call exactly once while a third of requests fail in every documented way', HEAVY, async () => {
     reset();
     const kinds: PublishFault[] = [
       { kind: 'unavailable', retryAfterSeconds: 1 },
@@ -83,7 +95,7 @@ describe(`delivery to Salesforce (${engine})`, () => {
     try {
       const calls = Array.from({ length: 1000 }, (_, i) => genericCall(i, 'faulty'));
       await postCalls(url, calls);
-      await waitFor('1,000 events through faults', () => server.events.length >= 1000, 120_000);
+      await waitFor('1,000 events through faults', () => server.events.length >= 1000, HEAVY_WAIT_MS);
       await new Promise((r) => setTimeout(r, 300));
       assert.ok(faulted >= 10, `faults were injected (${faulted})`);
       assert.equal(server.events.length, 1000);
@@ -119,11 +131,18 @@ describe(`delivery to Salesforce (${engine})`, () => {
       const { stdout } = await promisify(execFile)(process.execPath, [cli, 'dlq', 'replay', '--id', String(dead[0]!.deliveryId), '--url', url], { env: { ...process.env, API_TOKEN: '' } });
       assert.match(stdout, /1 dead letters queued again/);
       await waitFor('the replayed call', () => server.countOf(stuck.callId) === 1);
+      // The org counts the event before the relay has read its answer and recorded the outcome:
+      // wait for the recorded outcome itself.
+      type Detail = { deliveries: { status: string; log: { outcome: string }[] }[] };
+      let detail: Detail | undefined;
+      await waitFor('the replayed delivery recorded as delivered', async () => {
+        detail = (await (await fetch(`${url}/api/calls/${stuck.callId}`)).json()) as Detail;
+        return detail.deliveries[0]?.status === 'delivered';
+      });
       const after = ((await (await fetch(`${url}/api/dead-letters`)).json()) as { deadLetters: Dead[] }).deadLetters;
       assert.deepEqual(after, []);
-      const detail = (await (await fetch(`${url}/api/calls/${stuck.callId}`)).json()) as { deliveries: { status: string; log: { outcome: string }[] }[] };
-      assert.equal(detail.deliveries[0]!.status, 'delivered');
-      assert.deepEqual(detail.deliveries[0]!.log.map((l) => l.outcome), ['retry', 'dead_lettered', 'delivered'], 'the run log shows every attempt');
+      assert.equal(server.countOf(stuck.callId), 1, 'published once');
+      assert.deepEqual(detail!.deliveries[0]!.log.map((l) => l.outcome), ['retry', 'dead_lettered', 'delivered'], 'the run log shows every attempt');
     } finally {
       await relay.stop();
     }

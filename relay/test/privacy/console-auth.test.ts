@@ -57,27 +57,44 @@ describe('console sessions and CSRF', () => {
   });
 });
 
-describe('sign-in rate limit', () => {
-  it('blocks a user after 5 failures and an address after 20, until the window ends', () => {
-    const limiter = new LoginLimiter({ windowMs: 60_000 });
-    const t = 1_000_000;
-    for (let i = 0; i < 5; i++) {
-      assert.equal(limiter.retryAfterSeconds('10.0.0.1', 'admin', t), 0);
-      limiter.recordFailure('10.0.0.1', 'Admin', t);
+describe('sign-in slow-down', () => {
+  it('slows a user name from one address with doubling waits, and never locks the name out from elsewhere', () => {
+    const limiter = new LoginLimiter({ freePerPair: 5, baseDelayMs: 1_000, maxDelayMs: 8_000 });
+    let t = 1_000_000;
+    for (let i = 0; i < 4; i++) assert.deepEqual(limiter.recordFailure('10.0.0.1', 'Admin', t), { waitSeconds: 0, by: null, failures: i + 1 });
+    assert.equal(limiter.retryAfterSeconds('10.0.0.1', 'admin', t), 0, 'four failures are free');
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      t += 10 * 60_000;
+      const slowed = limiter.recordFailure('10.0.0.1', 'admin', t);
+      assert.equal(slowed.by, 'address and user name');
+      assert.equal(limiter.retryAfterSeconds('10.0.0.1', 'ADMIN', t), slowed.waitSeconds, 'user names compare without case');
+      waits.push(slowed.waitSeconds);
     }
-    assert.equal(limiter.retryAfterSeconds('10.0.0.2', 'admin', t + 1000), 59, 'per user, whatever the address');
-    assert.equal(limiter.retryAfterSeconds('10.0.0.1', 'someone', t + 1000), 0, 'the address is under its own limit');
-    assert.equal(limiter.retryAfterSeconds('10.0.0.2', 'admin', t + 60_000), 0, 'the window ends');
-    for (let i = 0; i < 20; i++) limiter.recordFailure('10.0.0.9', `user${i}`, t);
-    assert.ok(limiter.retryAfterSeconds('10.0.0.9', 'fresh', t) > 0, 'per address, whatever the user');
+    assert.deepEqual(waits, [1, 2, 4, 8, 8, 8], 'each failure doubles the wait, up to the cap');
+    assert.equal(limiter.retryAfterSeconds('10.0.0.1', 'admin', t + 7_000), 1, 'the wait runs from the last failure');
+    assert.equal(limiter.retryAfterSeconds('10.0.0.1', 'admin', t + 8_000), 0, 'and ends');
+    assert.equal(limiter.retryAfterSeconds('10.0.0.2', 'admin', t), 0, 'the same user name from another address is not held back');
+    assert.equal(limiter.retryAfterSeconds('10.0.0.1', 'someone', t), 0, 'nor another user name from this address, under its own count');
   });
 
-  it('clears the user count on success and keeps memory bounded', () => {
+  it('slows an address that tries many user names, forgets after a quiet hour, and clears a pair on success', () => {
+    const limiter = new LoginLimiter({ freePerAddress: 20, baseDelayMs: 1_000 });
+    const t = 1_000_000;
+    for (let i = 0; i < 19; i++) limiter.recordFailure('10.0.0.9', `user${i}`, t);
+    assert.equal(limiter.retryAfterSeconds('10.0.0.9', 'fresh', t), 0);
+    assert.deepEqual(limiter.recordFailure('10.0.0.9', 'user19', t), { waitSeconds: 1, by: 'address', failures: 20 });
+    assert.equal(limiter.retryAfterSeconds('10.0.0.9', 'fresh', t), 1, 'per address, whatever the user');
+    assert.equal(limiter.retryAfterSeconds('10.0.0.9', 'fresh', t + 60 * 60_000), 0);
+    assert.equal(limiter.recordFailure('10.0.0.9', 'again', t + 60 * 60_000).failures, 1, 'forgotten after an hour without failures');
+
+    for (let i = 0; i < 4; i++) limiter.recordFailure('1.1.1.1', 'admin', t);
+    limiter.recordSuccess('1.1.1.1', 'admin');
+    assert.equal(limiter.recordFailure('1.1.1.1', 'admin', t).waitSeconds, 0, 'a success starts the pair over');
+  });
+
+  it('keeps memory bounded', () => {
     const limiter = new LoginLimiter({ maxEntries: 100 });
-    for (let i = 0; i < 4; i++) limiter.recordFailure('1.1.1.1', 'admin');
-    limiter.recordSuccess('admin');
-    limiter.recordFailure('1.1.1.1', 'admin');
-    assert.equal(limiter.retryAfterSeconds('1.1.1.1', 'admin'), 0);
     for (let i = 0; i < 5000; i++) limiter.recordFailure(`10.0.${i >> 8}.${i & 255}`, `u${i}`);
     assert.ok(limiter.size <= 100);
   });

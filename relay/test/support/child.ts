@@ -18,10 +18,12 @@ export function startChild(script: string, args: string[], env: Record<string, s
     child.once('exit', () => running.delete(child));
     let out = '';
     let err = '';
+    // A relay starts in a few seconds, but on a loaded machine (compiling PGlite's WASM and
+    // migrating while other processes hold the cores) it has taken over 30.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${script} did not start within 30 s: ${err}`));
-    }, 30_000);
+      reject(new Error(`${script} did not start within 120 s: ${err}`));
+    }, 120_000);
     child.stderr.on('data', (d) => (err += d));
     child.stdout.on('data', (d) => {
       out += d;

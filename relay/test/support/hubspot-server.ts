@@ -63,6 +63,12 @@ const DEFAULT_ASSOCIATION: Record<string, number> = {
   'deals->calls': 205,
   'calls->tickets': 220,
   'tickets->calls': 219,
+  // Contact to deal and ticket, for caller context ("Associations v4", association type id
+  // values: https://developers.hubspot.com/docs/api-reference/crm-associations-v4/guide#association-type-id-values).
+  'contacts->deals': 4,
+  'deals->contacts': 3,
+  'contacts->tickets': 15,
+  'tickets->contacts': 16,
 };
 
 /** Properties HubSpot has out of the box; only custom (ai_) ones must be created first. */

@@ -2,7 +2,12 @@
 // contracts: the OAuth 2.0 token endpoint (JWT bearer with the assertion's RS256 signature and
 // claims verified, and client credentials), sObject Collections create with per-record save
 // results and real error shapes, describe for Call_Event__e built from config/call-event.json,
-// and Sforce-Limit-Info on every API answer. Tests choose faults per publish request. Every
+// and Sforce-Limit-Info on every API answer. Also the package's own Apex REST resource
+// GET /services/apexrest[/<namespace>]/caller-context/v1 (CallerContextResource.cls): that
+// contract is ours, not Salesforce's, and the fake follows the class; Salesforce's part is the
+// path (Apex REST, "Introduction to Apex REST",
+// https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_rest_intro.htm),
+// the bearer session, and that an unmapped path answers 404 NOT_FOUND. Tests choose faults per publish request. Every
 // accepted event is kept, so a test can check that each call arrived exactly once.
 import { generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -45,6 +50,15 @@ export type SalesforceServerOptions = {
   alterFields?: Record<string, Partial<DescribedField>>;
   /** No Call_Event__e at all, as before the package is installed. */
   noEventObject?: boolean;
+};
+
+/** A Contact or Lead as the package's caller-context resource reports it. */
+export type CallerRecord = {
+  recordType: 'Contact' | 'Lead';
+  name: string;
+  ownerName: string;
+  openCase?: { caseNumber: string; subject: string; status: string };
+  openOpportunity?: { name: string; stageName: string };
 };
 
 type Problem = { statusCode: string; message: string; fields: string[] };
@@ -97,7 +111,7 @@ export class SalesforceServer {
   url = '';
   /** Accepted Call_Event__e messages, in the order they were published. */
   readonly events: Record<string, unknown>[] = [];
-  readonly requests = { token: 0, publish: 0, describe: 0, refused: 0 };
+  readonly requests = { token: 0, publish: 0, describe: 0, refused: 0, callerContext: 0 };
   readonly grants: string[] = [];
   /** Consumed one per publish request, before `faultFor`. */
   readonly faults: PublishFault[] = [];
@@ -109,6 +123,12 @@ export class SalesforceServer {
   readonly fields: DescribedField[];
   private readonly options: SalesforceServerOptions;
   private readonly tokens = new Set<string>();
+  /** The org's callers as CallerContextResource would find them, keyed by phone key (E.164 digits). */
+  readonly callers = new Map<string, CallerRecord>();
+  /** Delays (or fails with a 500) the caller-context resource, for budget tests. */
+  callerContextFault: { delayMs?: number; status?: number } | null = null;
+  /** The namespace the package is installed under; '' for none. */
+  namespace = '';
   private readonly server = createServer((req, res) => void this.handle(req, res));
   private sequence = 0;
 
@@ -154,6 +174,8 @@ export class SalesforceServer {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (req.method === 'POST' && path === '/services/oauth2/token') return this.token(body, res);
 
+    const apex = path.match(/^\/services\/apexrest\/(?:([A-Za-z0-9_]+)\/)?caller-context\/v1\/?$/);
+    if (apex && req.method === 'GET') return this.callerContext(apex[1] ?? '', new URL(req.url ?? '/', 'http://x').searchParams, req.headers.authorization, res);
     const api = path.match(/^\/services\/data\/v\d+\.\d\/(.*)$/);
     if (!api) return this.json(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     this.apiUsage.used += 1;
@@ -286,6 +308,34 @@ export class SalesforceServer {
       return { id: `e00xx${String(this.sequence).padStart(10, '0')}`, success: true, errors: [] };
     });
     this.json(res, 200, results);
+  }
+
+  /** CallerContextResource.lookup(): 400 for a phone with no key, else the match (or none). */
+  private async callerContext(namespace: string, params: URLSearchParams, authorization: string | undefined, res: ServerResponse): Promise<void> {
+    // Apex REST classes live under the package's namespace; another prefix maps to no class.
+    if (namespace !== this.namespace) return this.json(res, 404, [{ errorCode: 'NOT_FOUND', message: 'Could not find a match for URL' }]);
+    const auth = authorization?.match(/^Bearer (.+)$/)?.[1];
+    if (!auth || !this.tokens.has(auth)) return this.json(res, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+    this.requests.callerContext += 1;
+    const fault = this.callerContextFault;
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.status) return this.json(res, fault.status, [{ errorCode: 'APEX_ERROR', message: 'System.LimitException (injected)' }]);
+    // PhoneKey.normalize for an E.164 number: its digits.
+    const digits = (params.get('phone') ?? '').replace(/[^0-9]/g, '');
+    if (!params.get('phone')?.startsWith('+') || digits.length < 7 || digits.length > 15) {
+      return this.json(res, 400, { error: 'phone: not a phone number' });
+    }
+    const include = new Set((params.get('include') ?? '').split(',').filter(Boolean));
+    const record = this.callers.get(digits);
+    if (!record) return this.json(res, 200, { matched: false });
+    this.json(res, 200, {
+      matched: true,
+      recordType: record.recordType,
+      name: record.name,
+      ownerName: include.has('owner') ? record.ownerName : null,
+      openCase: include.has('case') ? (record.openCase ?? null) : null,
+      openOpportunity: include.has('opportunity') ? (record.openOpportunity ?? null) : null,
+    });
   }
 
   private json(res: ServerResponse, status: number, body: unknown): void {

@@ -1,3 +1,5 @@
 trigger ContactPhoneKeyTrigger on Contact(before insert, before update) {
-    PhoneKeyMaintainer.apply(Trigger.new, Trigger.oldMap);
+    if (CallSyncSwitches.isOn(CallSyncSwitches.CONTACT_PHONE_KEY)) {
+        PhoneKeyMaintainer.apply(Trigger.new, Trigger.oldMap);
+    }
 }

@@ -1,3 +1,5 @@
 trigger LeadPhoneKeyTrigger on Lead(before insert, before update) {
-    PhoneKeyMaintainer.apply(Trigger.new, Trigger.oldMap);
+    if (CallSyncSwitches.isOn(CallSyncSwitches.LEAD_PHONE_KEY)) {
+        PhoneKeyMaintainer.apply(Trigger.new, Trigger.oldMap);
+    }
 }

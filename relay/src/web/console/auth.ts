@@ -1,6 +1,6 @@
 // Console sign-in: one operator credential from the environment (CONSOLE_ADMIN_USER and an
 // scrypt CONSOLE_ADMIN_PASSWORD_HASH made with `relay hash-password`), a signed session cookie,
-// CSRF tokens on every form, and a sign-in rate limit per address and per user name.
+// CSRF tokens on every form, and a sign-in slow-down per address and user name together.
 // Without a configured credential the console stays closed.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import type { SessionStore } from '../../privacy/session-store.ts';
 import { isPasswordHash, verifyPassword } from '../../privacy/passwords.ts';
 import { ConfigError } from '../../config.ts';
 import { cookieNames, parseCookies, SESSION_HOURS, setCookie, type Session, type SessionSigner } from '../../privacy/sessions.ts';
+import { clientAddress } from '../exposure.ts';
 import { document, html, sendPage } from './html.ts';
 
 export type Operator = { user: string; passwordHash: string };
@@ -90,21 +91,29 @@ ${message ? html`<p class="alert" role="alert">${message}</p>` : ''}
     }
     const user = typeof body.user === 'string' ? body.user.slice(0, 200) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, 1000) : '';
-    const ip = req.ip ?? 'unknown';
+    // The forwarded client only behind a proxy TRUST_PROXY names: a rotated X-Forwarded-For
+    // from anyone else is not a new address.
+    const ip = clientAddress(req);
     const wait = limiter.retryAfterSeconds(ip, user);
     if (wait > 0) {
       res.set('retry-after', String(wait));
-      deps.log.warn({ ip }, 'console sign-in rate limited');
-      return signInPage(res, 429, next, `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minutes.`);
+      deps.log.warn({ ip, waitSeconds: wait }, 'console sign-in refused while its wait runs');
+      return signInPage(res, 429, next, `Too many failed sign-ins from this address. Try again in ${waitText(wait)}.`);
     }
     // Always check the password, so a wrong user name takes as long as a wrong password.
     const passwordOk = await verifyPassword(password, operator.passwordHash);
-    if (!(passwordOk && sameText(user, operator.user))) {
-      limiter.recordFailure(ip, user);
-      deps.log.warn({ ip }, 'console sign-in failed');
+    const operatorName = sameText(user, operator.user);
+    if (!(passwordOk && operatorName)) {
+      const slowed = limiter.recordFailure(ip, user);
+      if (slowed.by) {
+        // Logged so an operator sees a guessing run (and whether it names the operator's user).
+        deps.log.warn({ ip, operatorName, failures: slowed.failures, by: slowed.by, waitSeconds: slowed.waitSeconds }, 'console sign-in slowed down after repeated failures');
+      } else {
+        deps.log.warn({ ip }, 'console sign-in failed');
+      }
       return signInPage(res, 401, next, 'Wrong user name or password.');
     }
-    limiter.recordSuccess(user);
+    limiter.recordSuccess(ip, user);
     const { cookie, session } = deps.sessions.issue(operator.user, operator.passwordHash);
     await deps.store.open(session);
     res.append('set-cookie', setCookie(names.session, cookie, { secure: deps.secureCookies, maxAgeSeconds: SESSION_HOURS * 3600 }));
@@ -142,6 +151,8 @@ ${message ? html`<p class="alert" role="alert">${message}</p>` : ''}
 
   return { router, requireOperator };
 }
+
+const waitText = (seconds: number) => (seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
 
 export function signedIn(res: Response): SignedIn {
   return res.locals.signedIn as SignedIn;

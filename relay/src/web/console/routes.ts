@@ -7,6 +7,8 @@ import { consolePages, type PagesDeps } from './pages.ts';
 import { SessionStore } from '../../privacy/session-store.ts';
 import type { SessionSigner } from '../../privacy/sessions.ts';
 import type { LoginLimiter } from '../../privacy/login-limiter.ts';
+import type { CallerKeys } from '../../context/caller-key.ts';
+import { callerPages } from './callers.ts';
 
 export type ConsoleDeps = PagesDeps & {
   operator: Operator | undefined;
@@ -15,6 +17,8 @@ export type ConsoleDeps = PagesDeps & {
   secureCookies: boolean;
   log: Logger;
   limiter?: LoginLimiter;
+  /** Finds a caller's calls by number for the callers page; without it the page is absent. */
+  callerKeys?: CallerKeys;
 };
 
 export function consoleRoutes(deps: ConsoleDeps): Router {
@@ -24,5 +28,6 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.use(auth.router);
   router.use('/console', auth.requireOperator);
   router.use(consolePages(deps));
+  if (deps.callerKeys) router.use(callerPages({ db: deps.db, keys: deps.callerKeys }));
   return router;
 }
