@@ -63,7 +63,7 @@ for (const [rate, seconds] of [
 print('\n== HubSpot sync (sink through @hubspot/api-client, local portal)');
 const hubspot = await measureHubSpotSync();
 print(
-  `requests per call: new caller ${hubspot.newCallerRequests}, known caller ${hubspot.knownCallerRequests}, replay ${hubspot.replayRequests}; under load (batches of ${hubspot.batchSize}) ${hubspot.loadNewPerCall} new / ${hubspot.loadKnownPerCall} known; limiter peak ${hubspot.peakPerTenSeconds} per 10 s against a limit of ${hubspot.tenSecondLimit} (budget ${hubspot.tenSecondBudget}), ${hubspot.rateLimited} 429s`,
+  `requests per call (associations included): new caller ${hubspot.newCallerRequests} (aim <= 4), known caller ${hubspot.knownCallerRequests}, a caller HubSpot has with a company and an open deal ${hubspot.existingWithCompanyAndDealRequests} on the first call and ${hubspot.knownWithCompanyAndDealRequests} after, replay ${hubspot.replayRequests} (aim 0); under load (batches of ${hubspot.batchSize}) ${hubspot.loadNewPerCall} new / ${hubspot.loadKnownPerCall} known; limiter peak ${hubspot.peakPerTenSeconds} per 10 s against a limit of ${hubspot.tenSecondLimit} (budget ${hubspot.tenSecondBudget}), ${hubspot.rateLimited} 429s`,
 );
 
 print('\n== caller context (Vapi assistant-requests, signed, through the whole relay; 1,000 callers, 5,000 stored calls; PGlite)');

@@ -122,6 +122,25 @@ export const CallerContextConfig = z
   .strict();
 export type CallerContextConfig = z.infer<typeof CallerContextConfig>;
 
+/**
+ * HubSpot-only choices. Lead status moves only forward along `leadStatusOrder` (a contact whose
+ * status is empty gets any; one outside the order is left to the people who set it). Calls and
+ * follow-up tasks are linked to the contact, its primary company, and optionally its most
+ * recent open deal and open ticket (the ticket costs one request per batch: HubSpot keeps no
+ * ticket count on contacts, while its deal count spares the deal lookup for contacts without
+ * deals). A write whose outcome is unknown after a crash is looked
+ * for by search only after `unknownOutcomeWaitSeconds`, as HubSpot's search index lags writes.
+ */
+export const HubSpotSyncOptions = z
+  .object({
+    leadStatusOrder: z.array(z.string().min(1)).min(1).default(['NEW', 'ATTEMPTED_TO_CONTACT', 'OPEN', 'CONNECTED', 'IN_PROGRESS', 'OPEN_DEAL']),
+    associateOpenDeal: z.boolean().default(true),
+    associateOpenTicket: z.boolean().default(false),
+    unknownOutcomeWaitSeconds: z.number().int().min(0).max(3600).default(60),
+  })
+  .strict();
+export type HubSpotSyncOptions = z.infer<typeof HubSpotSyncOptions>;
+
 export const RelayFile = z
   .object({
     /** Where editors find config/relay.schema.json; the relay itself ignores it. */
@@ -178,6 +197,8 @@ export const RelayFile = z
       .default({ salesforce: Integration.parse({}), hubspot: Integration.parse({}) }),
     agents: z.record(z.string(), Agent).default({}),
     callerContext: CallerContextConfig.default(CallerContextConfig.parse({})),
+
+    hubspot: HubSpotSyncOptions.default(HubSpotSyncOptions.parse({})),
   })
   .strict();
 export type RelayFile = z.infer<typeof RelayFile>;

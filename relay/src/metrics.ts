@@ -5,14 +5,22 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
+/** Where gauges read from the store get their values when scraped; the relay fills it in at start. */
+export type StoreReadings = {
+  quarantined?: () => Promise<Record<string, number>>;
+  mergeBacklog?: () => Promise<number>;
+};
+
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const readings: StoreReadings = {};
   // Constant 1; its labels say which relay and Node answer, so a dashboard can join on them.
   new Gauge({ name: 'relay_build_info', help: 'The relay build: version and Node.js version (always 1).', labelNames: ['version', 'node'] as const, registers }).set({ version, node: process.versions.node }, 1);
   return {
     registry,
+    readings,
     webhooks: new Counter({
       name: 'relay_webhooks_total',
       help: 'Webhook deliveries received, by source and result (accepted, ignored, rejected, error).',
@@ -87,6 +95,38 @@ export function createMetrics() {
       registers,
     }),
     forgedLinks: new Counter({ name: 'relay_transcript_link_forged_total', help: 'Transcript links refused as forged or altered.', registers }),
+    eventsDropped: new Counter({
+      name: 'relay_events_dropped_deleted_total',
+      help: 'Acknowledged webhook events dropped at the merge because their call had been deleted (its tombstone).',
+      registers,
+    }),
+    quarantinedTotal: new Counter({
+      name: 'relay_quarantined_total',
+      help: 'Work set aside in the quarantine because it failed alone, by kind (event, batch, call, delivery).',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    quarantined: new Gauge({
+      name: 'relay_quarantined',
+      help: 'Entries in the quarantine, by kind (event, batch, call, delivery).',
+      labelNames: ['kind'] as const,
+      registers,
+      async collect() {
+        const counts = await readings.quarantined?.().catch(() => undefined);
+        if (!counts) return;
+        this.reset();
+        for (const [kind, n] of Object.entries(counts)) this.labels(kind).set(n);
+      },
+    }),
+    mergeBacklog: new Gauge({
+      name: 'relay_merge_backlog',
+      help: 'Webhook events acknowledged and not yet merged into their calls (waiting in intake).',
+      registers,
+      async collect() {
+        const n = await readings.mergeBacklog?.().catch(() => undefined);
+        if (n !== undefined) this.set(n);
+      },
+    }),
     callerContext: new Histogram({
       name: 'relay_caller_context_seconds',
       help: 'Caller context lookups at call start, by whether the caller was known: time to the answer.',

@@ -15,6 +15,7 @@ import { createAnalyser, createOfflineAnalyser } from './analysis/analyser.ts';
 import { Finaliser } from './calls/finaliser.ts';
 import { Intake } from './calls/intake.ts';
 import { MergePace } from './calls/merge-pace.ts';
+import { countQuarantine } from './calls/quarantine.ts';
 import { isTerminal } from './ingest/event.ts';
 import { CallStore } from './calls/store.ts';
 import type { Config } from './config.ts';
@@ -100,10 +101,12 @@ export class Relay {
     this.protection = loadDataProtection(config, log);
     protectAtRest(this.db, this.protection.keys);
     this.store = new CallStore(this.db, file.finalisation.graceSeconds);
+    metrics.readings.quarantined = () => countQuarantine(this.db);
+    metrics.readings.mergeBacklog = () => this.store.backlog();
     while ((await this.store.mergeUnapplied()) > 0);
     this.outbox = new Outbox(this.db, file.delivery, metrics, log, this.leases.owner);
     this.secrets = loadWebhookSecrets(config, log);
-    const hubspotApi = createHubSpotApi(config, metrics);
+    const hubspotApi = createHubSpotApi(config, metrics, this.db);
     this.sinks = buildSinks(config, { db: this.db, metrics, log, hubspotApi, lookupKey: this.protection.lookupKey });
     // Caller context (context/): who is calling, asked by the platforms at call start.
     const callerContext = buildCallerContext(config, { db: this.db, lookupKey: this.protection.lookupKey, hubspotApi, metrics, log });
@@ -205,14 +208,20 @@ export class Relay {
         // then yields to their acknowledgements.
         const busy = performance.now() - intake.lastWriteAt < 50;
         const size = pace.size(busy);
-        const { merged, duplicates, more } = await this.store.importIntake(size);
+        const { merged, duplicates, dropped, quarantined, unreadable, more } = await this.store.importIntake(size);
         const pause = pace.merged(busy, more);
         metrics.eventsMerged.inc(merged.length);
         metrics.eventsDuplicate.inc(duplicates);
+        metrics.eventsDropped.inc(dropped);
+        if (quarantined + unreadable > 0) {
+          metrics.quarantinedTotal.labels('event').inc(quarantined);
+          metrics.quarantinedTotal.labels('batch').inc(unreadable);
+          log.warn({ events: quarantined, batches: unreadable }, 'webhook events quarantined: they failed to import alone (see GET /api/quarantine)');
+        }
         // A call that is ready early (ended, transcript and recording in) should not wait for the
         // next tick; a ringing or answered call cannot be ready, so it wakes nothing.
         if (merged.some((e) => (e.call.status && isTerminal(e.call.status)) || e.call.transcriptDone || e.call.recordingDone)) finaliseLoop.wake();
-        const imported = merged.length + duplicates;
+        const imported = merged.length + duplicates + dropped + quarantined + unreadable;
         return busy && imported > 0 ? { sleepMs: pause } : imported;
       },
       // Polled rather than woken per webhook: merging in batches of many events costs a few

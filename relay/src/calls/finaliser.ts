@@ -5,6 +5,8 @@
 import type { Logger } from 'pino';
 import type { Analyser, AnalysisResult } from '../analysis/analyser.ts';
 import type { Config } from '../config.ts';
+import { isSafeUrl } from '../ingest/limits.ts';
+import { describeError, isTransient } from './quarantine.ts';
 import type { Metrics } from '../metrics.ts';
 import { atRest } from '../privacy/at-rest.ts';
 import { consentFor } from '../privacy/consent.ts';
@@ -37,6 +39,8 @@ export type FinaliserDeps = {
 
 const LEASE_SECONDS = 300;
 const ATTEMPTS_BEFORE_FALLBACK = 3;
+/** A call whose finalisation still fails with the offline analyser fails for a reason of its own. */
+export const ATTEMPTS_BEFORE_QUARANTINE = ATTEMPTS_BEFORE_FALLBACK + 1;
 
 export class Finaliser {
   private readonly deps: FinaliserDeps;
@@ -99,8 +103,16 @@ export class Finaliser {
         this.deps.onEnqueued();
       }
     } catch (error) {
-      const message = (error as Error).message;
-      log.warn({ callId: call.id, attempt: call.finalise_attempts, err: message }, 'finalisation failed; will retry');
+      const message = describeError(error);
+      // A failure of the database passes by itself; one that keeps coming back with the offline
+      // analyser is the call's own, and the call is set aside so it is never retried ahead of others.
+      if (!isTransient(error) && call.finalise_attempts >= ATTEMPTS_BEFORE_QUARANTINE) {
+        log.error({ callId: call.id, attempt: call.finalise_attempts, err: error }, 'finalisation failed again; call quarantined');
+        await store.quarantineCall(call.id, call.provider, message);
+        this.deps.metrics.quarantinedTotal.labels('call').inc();
+        return;
+      }
+      log.warn({ callId: call.id, attempt: call.finalise_attempts, err: error }, 'finalisation failed; will retry');
       await store.retryLater(call.id, message, Math.min(300, 2 ** call.finalise_attempts));
     }
   }
@@ -127,7 +139,8 @@ export class Finaliser {
       redactionConfidence: result.redaction.confidence,
       transcript: hasText ? result.redactedTranscript : null,
       transcriptUrl: hasText ? this.deps.transcriptUrl(call.id) : null,
-      recordingUrl: consent ? call.recording_url : null,
+      // Only an https link goes to a CRM (one stored before links were checked may be anything).
+      recordingUrl: consent && isSafeUrl(call.recording_url) ? call.recording_url : null,
     };
   }
 }

@@ -1,10 +1,10 @@
 // Group commit for webhooks: events that arrive while a write is in flight are stored together,
 // as one intake row in the next transaction, so each webhook is acknowledged only once it is
 // durable, without paying one commit (or one row) per request.
-import type { IngestEvent } from '../ingest/event.ts';
+import { IngestError, type IngestEvent } from '../ingest/event.ts';
 import type { CallStore } from './store.ts';
 
-type Waiting = { event: IngestEvent; resolve: () => void; reject: (error: unknown) => void };
+type Waiting = { event: string; resolve: () => void; reject: (error: unknown) => void };
 
 export class Intake {
   private readonly store: CallStore;
@@ -23,8 +23,16 @@ export class Intake {
   }
 
   submit(event: IngestEvent): Promise<void> {
+    // Serialised here, alone, before the event joins a batch: an event that cannot be (a value too
+    // deep for the stack) is refused on its own and never fails the others' commit.
+    let serialised: string;
+    try {
+      serialised = JSON.stringify(event);
+    } catch (error) {
+      return Promise.reject(new IngestError(400, `invalid event: it cannot be stored (${(error as Error).message})`));
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ event: serialised, resolve, reject });
       // Start writing after the current I/O phase, so every webhook read in it shares the
       // transaction. (PGlite runs a query synchronously: a write started at once would hold the
       // thread while the other requests wait unread, and every batch would be one event.)
@@ -40,7 +48,7 @@ export class Intake {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          await this.store.receive(batch.map((w) => w.event));
+          await this.store.receiveSerialised(batch.map((w) => w.event));
           this.lastWriteAt = performance.now();
           for (const w of batch) w.resolve();
         } catch (error) {

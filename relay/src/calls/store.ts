@@ -4,6 +4,7 @@ import { statusRank, TERMINAL_RANK, type IngestEvent, type StreamedTurn } from '
 import type { Turn } from './model.ts';
 import type { VendorAnalysis } from '../ingest/event.ts';
 import { atRest } from '../privacy/at-rest.ts';
+import { describeError, isTransient, quarantine } from './quarantine.ts';
 
 export type CallRow = {
   id: string;
@@ -29,7 +30,16 @@ export type CallRow = {
   updated_at: Date;
 };
 
-export type Accepted = 'accepted' | 'duplicate';
+/**
+ * What became of a received event: merged, a repeat of one already stored, dropped because its
+ * call was deleted (the call's row is its tombstone), or quarantined because it failed alone.
+ */
+export type Accepted = 'accepted' | 'duplicate' | 'dropped' | 'quarantined';
+
+/** `quarantined`: events set aside alone; `unreadable`: batches set aside whole, as they could not be opened. */
+export type Imported = { merged: IngestEvent[]; duplicates: number; dropped: number; quarantined: number; unreadable: number; more: boolean };
+
+type Received = { event: IngestEvent; at: Date };
 
 // Merges a batch's folded patches into their calls in one statement: values only move forward
 // (status by rank, first-seen numbers kept, earliest start, latest end), and `completed`
@@ -61,7 +71,7 @@ from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
             $9::timestamptz[], $10::timestamptz[], $11::int[], $12::text[], $13::boolean[], $14::boolean[], $15::boolean[])
   as i(id, provider, agent_id, direction, from_number, to_number, status, status_rank,
        started_at, ended_at, duration_seconds, recording_url, consent, transcript_done, recording_done)
-where c.id = i.id
+where c.id = i.id and c.stage <> 'deleted'
 returning c.id, c.stage`;
 
 /** One call's events from one batch, folded with the same forward-only rules MERGE applies. */
@@ -131,6 +141,11 @@ export class CallStore {
    * waits for. Deduplication and the merge into the calls' rows happen in `importIntake`.
    */
   async receive(events: IngestEvent[]): Promise<void> {
+    await this.receiveSerialised(events.map((event) => JSON.stringify(event)));
+  }
+
+  /** `receive` for events already serialised to JSON, each alone. */
+  async receiveSerialised(events: string[]): Promise<void> {
     await this.db.query('insert into intake (events, body) values ($1, $2)', [events.length, atRest(this.db).batch(events)]);
   }
 
@@ -141,7 +156,7 @@ export class CallStore {
    * each takes different batches, and a call's row only moves forward whatever order its events
    * come in. `more` says whether batches were left waiting.
    */
-  async importIntake(limit = 500): Promise<{ merged: IngestEvent[]; duplicates: number; more: boolean }> {
+  async importIntake(limit = 500): Promise<Imported> {
     return this.db.tx(async (sql) => {
       // A batch holds at least one event, so `limit` batches always cover `limit` events. Only
       // the batches taken are read whole, as they are deleted.
@@ -149,18 +164,59 @@ export class CallStore {
       let taken = 0;
       let events = 0;
       while (taken < rows.length && (taken === 0 || events + rows[taken]!.events <= limit)) events += rows[taken++]!.events;
-      if (taken === 0) return { merged: [], duplicates: 0, more: false };
-      const batches = await sql.query<{ id: string; received_at: Date; body: string }>(
-        'delete from intake where id = any($1::bigint[]) returning id, received_at, body',
+      if (taken === 0) return { merged: [], duplicates: 0, dropped: 0, quarantined: 0, unreadable: 0, more: false };
+      const batches = await sql.query<{ id: string; received_at: Date; body: string; events: number }>(
+        'delete from intake where id = any($1::bigint[]) returning id, received_at, body, events',
         [rows.slice(0, taken).map((b) => b.id)],
       );
       batches.sort((a, b) => Number(a.id) - Number(b.id));
       const fields = atRest(this.db);
-      const received = batches.flatMap((b) => fields.openBatch<IngestEvent>(b.body).map((event) => ({ event, at: b.received_at })));
-      const results = await this.apply(sql, received);
+      const received: Received[] = [];
+      let unreadable = 0;
+      for (const b of batches) {
+        try {
+          for (const event of fields.openBatch<IngestEvent>(b.body)) received.push({ event, at: b.received_at });
+        } catch (error) {
+          // A batch that cannot be opened (its key is gone, its text damaged) is kept exactly as stored.
+          await quarantine(sql, this.db, { kind: 'batch', callId: null, source: 'intake', error: `batch could not be read: ${describeError(error)}`, sealedPayload: b.body });
+          unreadable += 1;
+        }
+      }
+      const results = await this.applyIsolating(sql, received);
       const merged = received.filter((_, i) => results[i] === 'accepted').map((r) => r.event);
-      return { merged, duplicates: received.length - merged.length, more: rows.length > taken || rows.length === limit };
+      const count = (what: Accepted) => results.filter((r) => r === what).length;
+      return { merged, duplicates: count('duplicate'), dropped: count('dropped'), quarantined: count('quarantined'), unreadable, more: rows.length > taken || rows.length === limit };
     });
+  }
+
+  /**
+   * `apply`, with an event that fails set aside rather than failing the others: on a failure the
+   * events are split in halves, each tried again from a savepoint, until the failing event is
+   * alone; it is quarantined with its error and the rest are merged. A failure that says nothing
+   * about the data (the connection, a deadlock) fails the whole import, to be tried again.
+   */
+  private async applyIsolating(sql: Sql, received: Received[]): Promise<Accepted[]> {
+    if (received.length === 0) return [];
+    await sql.query('savepoint import');
+    try {
+      return await this.apply(sql, received);
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      await sql.query('rollback to savepoint import');
+      if (received.length === 1) {
+        const { event } = received[0]!;
+        await quarantine(sql, this.db, { kind: 'event', callId: event.callId, source: event.provider, error: describeError(error), payload: event });
+        return ['quarantined'];
+      }
+      const half = Math.ceil(received.length / 2);
+      return [...(await this.applyIsolating(sql, received.slice(0, half))), ...(await this.applyIsolating(sql, received.slice(half)))];
+    }
+  }
+
+  /** Events acknowledged and not yet merged: those waiting in intake. */
+  async backlog(): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>('select coalesce(sum(events), 0)::int as n from intake');
+    return row?.n ?? 0;
   }
 
   /** Stores and merges at once, for tools and tests that need the call's row straight away. */
@@ -172,7 +228,7 @@ export class CallStore {
    * Keeps each (call, event, sequence) once, the first time it is seen, and merges those into
    * their calls; a repeat, in this batch or from before, is a duplicate.
    */
-  private async apply(sql: Sql, received: { event: IngestEvent; at: Date }[]): Promise<Accepted[]> {
+  private async apply(sql: Sql, received: Received[]): Promise<Accepted[]> {
     const fields = atRest(this.db);
     const rows = await sql.query<{ call_id: string; event: string; sequence: string }>(
       `insert into call_events (call_id, event, sequence, provider, received_at, payload, applied)
@@ -197,8 +253,13 @@ export class CallStore {
       return first ? 'accepted' : 'duplicate';
     });
     const fresh = received.filter((_, i) => results[i] === 'accepted').map((r) => r.event);
-    if (fresh.length > 0) await this.merge(sql, fold(fresh));
-    return results;
+    const deleted = fresh.length > 0 ? await this.merge(sql, fold(fresh)) : [];
+    if (deleted.length === 0) return results;
+    // A deleted call stays deleted: its tombstone drops every later event, also one that was
+    // waiting in intake when the call was deleted.
+    await sql.query('delete from call_events where call_id = any($1::text[])', [deleted]);
+    const gone = new Set(deleted);
+    return results.map((result, i) => (gone.has(received[i]!.event.callId) ? 'dropped' : result));
   }
 
   /**
@@ -218,7 +279,8 @@ export class CallStore {
     });
   }
 
-  private async merge(sql: Sql, patches: Patch[]): Promise<void> {
+  /** Merges patches into their calls; returns the ids of deleted calls, which nothing merges into. */
+  private async merge(sql: Sql, patches: Patch[]): Promise<string[]> {
     const fields = atRest(this.db);
     const ids = patches.map((p) => p.callId);
     const before = new Map(
@@ -260,6 +322,8 @@ export class CallStore {
         history.map((h) => h[2]),
       ]);
     }
+    const updated = new Set(after.map((r) => r.id));
+    return ids.filter((id) => !updated.has(id));
   }
 
   async get(callId: string): Promise<CallRow | undefined> {
@@ -273,7 +337,9 @@ export class CallStore {
 
   /**
    * Takes calls whose finalisation is due, leasing them so another instance leaves them alone;
-   * `owner` (store/leases.ts) lets the lease be released as soon as its holder dies.
+   * `owner` (store/leases.ts) lets the lease be released as soon as its holder dies. A row that
+   * cannot be read (a sealed number whose key is gone) is quarantined rather than failing the
+   * claim of every call taken with it.
    */
   async claimDue(limit: number, leaseSeconds: number, owner: number | null = null): Promise<CallRow[]> {
     const rows = await this.db.query<CallRow>(
@@ -284,7 +350,27 @@ export class CallStore {
        returning *`,
       [limit, leaseSeconds, owner],
     );
-    return rows.map((row) => atRest(this.db).callRow(row));
+    const readable: CallRow[] = [];
+    for (const row of rows) {
+      try {
+        readable.push(atRest(this.db).callRow(row));
+      } catch (error) {
+        await this.quarantineCall(row.id, row.provider, `call could not be read: ${describeError(error)}`);
+      }
+    }
+    return readable;
+  }
+
+  /**
+   * Sets a call aside: its finalisation failed for a reason of its own. It stays in the store as
+   * it is (stage 'quarantined', the error in last_error and the quarantine), never claimed again.
+   */
+  async quarantineCall(callId: string, provider: string, error: string): Promise<void> {
+    await this.db.tx(async (sql) => {
+      await sql.query(`update calls set stage = 'quarantined', lease_until = null, finalise_after = null, last_error = $2, updated_at = now() where id = $1`, [callId, error]);
+      await quarantine(sql, this.db, { kind: 'call', callId, source: provider, error });
+      await sql.query('insert into call_history (call_id, stage, detail) values ($1, $2, $3)', [callId, 'quarantined', `quarantined: ${error}`]);
+    });
   }
 
   /** The transcript: the platform's whole one if it sent it, else the streamed utterances in order. */

@@ -107,7 +107,7 @@ export class CallerContextLookup {
         continue;
       }
       const key = `${source.name}:${+wants.owner}${+wants.openCase}${+wants.openDeal}:${callerKey}`;
-      crm.set(source.name, track(this.cache.get(key, () => source.lookup(e164, wants, AbortSignal.timeout(30_000))), (facts) => facts === null));
+      crm.set(source.name, track(this.cache.get(key, () => source.lookup(e164, wants)), (facts) => facts === null));
     }
 
     const remaining = Math.max(0, this.config.budgetMs - (performance.now() - started));

@@ -53,7 +53,7 @@ export type CrmWants = { owner: boolean; openCase: boolean; openDeal: boolean };
 export interface CrmSource {
   readonly name: Exclude<SourceName, 'relay'>;
   /** Null when the CRM has no record for this caller. */
-  lookup(e164: string, wants: CrmWants, signal: AbortSignal): Promise<CrmFacts | null>;
+  lookup(e164: string, wants: CrmWants): Promise<CrmFacts | null>;
 }
 
 /** A context with nothing in it, for unknown callers and for lookups that failed. */

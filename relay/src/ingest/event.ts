@@ -72,26 +72,19 @@ export const IngestEvent = z.object({
 });
 export type IngestEvent = z.infer<typeof IngestEvent>;
 
+/** Why a webhook was refused, in the log: a code an operator can count and search for. */
+export type RefusalReason = 'bad_signature' | 'body_too_large' | 'unsupported_encoding' | 'unreadable_body' | 'not_json' | 'too_deep' | 'invalid_text' | 'invalid_field' | 'not_configured' | 'refused';
+
+const REASON_BY_STATUS: Record<number, RefusalReason> = { 400: 'invalid_field', 403: 'bad_signature', 413: 'body_too_large', 415: 'unsupported_encoding', 503: 'not_configured' };
+
 /** A request the relay refuses; status and a message that names the problem. */
 export class IngestError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  readonly reason: RefusalReason;
+  constructor(status: number, message: string, reason?: RefusalReason) {
     super(message);
     this.status = status;
-  }
-}
-
-/**
- * Refuses an event with a NUL character in any text, naming where: PostgreSQL text and jsonb
- * cannot hold one, and an event the store cannot take must be refused before it is acknowledged.
- */
-export function assertStorable(value: unknown, path = ''): void {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) throw new IngestError(400, `invalid event: ${path || '(body)'}: text must not contain NUL (\\u0000) characters`);
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => assertStorable(v, `${path}[${i}]`));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) assertStorable(v, path ? `${path}.${k}` : k);
+    this.reason = reason ?? REASON_BY_STATUS[status] ?? 'refused';
   }
 }
 

@@ -5,8 +5,9 @@
 //   { "callId": "...", "from": "+1...", "transcript": [{ "speaker": "caller", "text": "..." }], ... }
 import { z } from 'zod';
 import { Direction, Turn } from '../calls/model.ts';
-import { IngestError, parseOr400, type IngestEvent } from './event.ts';
+import { parseOr400, type IngestEvent } from './event.ts';
 import { hmacSha256, safeEqual, SIGNATURE_WINDOW_MS } from './hmac.ts';
+import { callTime, durationSeconds, offsetMs, parseJsonChecked, safeUrl } from './limits.ts';
 
 export const GenericCall = z
   .object({
@@ -15,12 +16,12 @@ export const GenericCall = z
     direction: Direction.default('inbound'),
     from: z.string().max(40).nullable().default(null),
     to: z.string().max(40).nullable().default(null),
-    startedAt: z.iso.datetime({ offset: true }).nullable().default(null),
-    endedAt: z.iso.datetime({ offset: true }).nullable().default(null),
-    durationSeconds: z.number().int().nonnegative().nullable().default(null),
+    startedAt: callTime.nullable().default(null),
+    endedAt: callTime.nullable().default(null),
+    durationSeconds: durationSeconds.nullable().default(null),
     status: z.enum(['completed', 'no-answer', 'busy', 'failed', 'canceled']).default('completed'),
-    transcript: z.array(Turn.extend({ startMs: z.number().int().nonnegative().nullable().default(null) })).default([]),
-    recordingUrl: z.url().nullable().default(null),
+    transcript: z.array(Turn.extend({ startMs: offsetMs.nullable().default(null) })).default([]),
+    recordingUrl: safeUrl.nullable().default(null),
     consent: z.boolean().nullable().default(null),
     /** The platform's own analysis, kept and given to the analyser as context. */
     summary: z.string().nullable().default(null),
@@ -42,12 +43,9 @@ export function verifyGeneric(secret: string, header: string | undefined, rawBod
   return safeEqual(hmacSha256(secret, Buffer.concat([Buffer.from(`${t}.`), rawBody])), parts.v1);
 }
 
+/** A webhook's JSON body, parsed and checked against the limits every webhook must respect. */
 export function parseJson(rawBody: Buffer): unknown {
-  try {
-    return JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    throw new IngestError(400, 'invalid body: not JSON');
-  }
+  return parseJsonChecked(rawBody.toString('utf8'));
 }
 
 export function parseGeneric(body: unknown): IngestEvent {

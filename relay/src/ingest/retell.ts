@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Speaker } from '../calls/model.ts';
 import { parseOr400, type IngestEvent } from './event.ts';
 import { hmacSha256, safeEqual, SIGNATURE_WINDOW_MS } from './hmac.ts';
+import { epochMs, offsetSeconds, safeUrl } from './limits.ts';
 
 export function signRetell(apiKey: string, rawBody: string, now = Date.now()): string {
   return `v=${now},d=${hmacSha256(apiKey, rawBody + now)}`;
@@ -27,12 +28,12 @@ const CallAnalyzed = z.object({
     from_number: z.string().optional(),
     to_number: z.string().optional(),
     call_status: z.string().optional(),
-    start_timestamp: z.number().optional(),
-    end_timestamp: z.number().optional(),
+    start_timestamp: epochMs.optional(),
+    end_timestamp: epochMs.optional(),
     disconnection_reason: z.string().optional(),
-    recording_url: z.url().optional(),
+    recording_url: safeUrl.optional(),
     transcript_object: z
-      .array(z.object({ role: z.string(), content: z.string(), words: z.array(z.object({ start: z.number().optional() })).optional() }))
+      .array(z.object({ role: z.string(), content: z.string(), words: z.array(z.object({ start: offsetSeconds.optional() })).optional() }))
       .optional(),
     call_analysis: z
       .object({
@@ -68,7 +69,7 @@ export function parseRetell(body: unknown): IngestEvent | null {
       status: notConnected ? 'no-answer' : 'completed',
       startedAt: iso(call.start_timestamp),
       endedAt: iso(call.end_timestamp),
-      durationSeconds: call.start_timestamp && call.end_timestamp ? Math.round((call.end_timestamp - call.start_timestamp) / 1000) : null,
+      durationSeconds: call.start_timestamp && call.end_timestamp ? Math.max(0, Math.round((call.end_timestamp - call.start_timestamp) / 1000)) : null,
       recordingUrl: call.recording_url ?? null,
       transcriptDone: true,
       recordingDone: true,

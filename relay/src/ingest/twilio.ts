@@ -6,6 +6,7 @@ import twilio from 'twilio/lib/webhooks/webhooks.js';
 import { z } from 'zod';
 import type { Direction, Speaker } from '../calls/model.ts';
 import { CallStatus, IngestError, isTerminal, parseOr400, type IngestEvent } from './event.ts';
+import { MAX_DURATION_SECONDS, parseJsonChecked, safeUrl, timeProblem } from './limits.ts';
 
 export type TwilioKind = 'voice' | 'recording' | 'transcription';
 
@@ -27,10 +28,25 @@ export function formParams(rawBody: Buffer): Record<string, string> {
 
 const Sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio ${prefix} sid`);
 const optionalText = z.string().optional();
-const intText = z
+/** Twilio sends numbers as text; a whole number no larger than `max`. */
+const wholeNumber = (max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n <= max, `must be at most ${max}`)
+    .optional();
+const seconds = wholeNumber(MAX_DURATION_SECONDS);
+const counter = wholeNumber(Number.MAX_SAFE_INTEGER);
+/** RFC 2822 or ISO 8601; one that does not parse is ignored, one outside the accepted window refused. */
+const timestamp = z
   .string()
-  .regex(/^\d+$/, 'must be a whole number')
-  .transform(Number)
+  .max(64)
+  .superRefine((value, ctx) => {
+    const ms = Date.parse(value);
+    const problem = Number.isNaN(ms) ? null : timeProblem(ms);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
   .optional();
 
 const Voice = z.object({
@@ -40,9 +56,9 @@ const Voice = z.object({
   From: optionalText,
   To: optionalText,
   Direction: optionalText,
-  CallDuration: intText,
-  Timestamp: optionalText,
-  SequenceNumber: optionalText,
+  CallDuration: seconds,
+  Timestamp: timestamp,
+  SequenceNumber: z.string().max(64).optional(),
 });
 
 const Recording = z.object({
@@ -50,19 +66,19 @@ const Recording = z.object({
   CallSid: Sid('CA'),
   RecordingSid: Sid('RE'),
   RecordingStatus: z.enum(['in-progress', 'completed', 'absent', 'failed']),
-  RecordingUrl: z.url().optional(),
-  RecordingDuration: intText,
+  RecordingUrl: safeUrl.optional(),
+  RecordingDuration: seconds,
 });
 
 const Transcription = z.object({
   AccountSid: Sid('AC'),
   CallSid: Sid('CA'),
   TranscriptionEvent: z.enum(['transcription-started', 'transcription-content', 'transcription-stopped', 'transcription-error']),
-  SequenceId: intText,
+  SequenceId: counter,
   Track: z.enum(['inbound_track', 'outbound_track']).optional(),
   TranscriptionData: optionalText,
   Final: optionalText,
-  Timestamp: optionalText,
+  Timestamp: timestamp,
 });
 
 const TranscriptionData = z.object({ transcript: z.string(), confidence: z.number().optional() });
@@ -138,13 +154,8 @@ export function parseTwilio(kind: TwilioKind, params: Record<string, string>, co
       // Only final results are utterances; interim ones are replaced by the final that follows.
       if (body.Final !== undefined && body.Final !== 'true') return { ...base, event: 'transcript:interim', call: {} };
       if (!body.TranscriptionData) throw new IngestError(400, 'invalid Twilio transcription callback: TranscriptionData: required for transcription-content');
-      let data: z.infer<typeof TranscriptionData>;
-      try {
-        data = parseOr400(TranscriptionData, JSON.parse(body.TranscriptionData), 'Twilio transcription callback TranscriptionData');
-      } catch (error) {
-        if (error instanceof IngestError) throw error;
-        throw new IngestError(400, 'invalid Twilio transcription callback: TranscriptionData: not JSON');
-      }
+      const what = 'Twilio transcription callback TranscriptionData';
+      const data = parseOr400(TranscriptionData, parseJsonChecked(body.TranscriptionData, what), what);
       // inbound_track is what Twilio hears from the far end: the caller. outbound_track is what
       // it plays into the call: the AI agent.
       const speaker: Speaker = body.Track === 'outbound_track' ? 'agent' : 'caller';

@@ -6,6 +6,7 @@ import type { Speaker } from '../calls/model.ts';
 import { parseOr400, type IngestEvent } from './event.ts';
 import { durationBetween } from './generic.ts';
 import { hmacSha256, safeEqual } from './hmac.ts';
+import { callTime, offsetSeconds, safeUrl } from './limits.ts';
 
 export function verifyVapi(secret: string, signature: string | undefined, rawBody: Buffer): boolean {
   return !!signature && safeEqual(hmacSha256(secret, rawBody), signature.replace(/^sha256=/, ''));
@@ -14,17 +15,17 @@ export function verifyVapi(secret: string, signature: string | undefined, rawBod
 const Message = z.object({
   role: z.string(),
   message: z.string().optional(),
-  secondsFromStart: z.number().optional(),
+  secondsFromStart: offsetSeconds.optional(),
 });
 
 const EndOfCallReport = z.object({
   message: z.object({
     type: z.literal('end-of-call-report'),
     endedReason: z.string().optional(),
-    startedAt: z.iso.datetime({ offset: true }).optional(),
-    endedAt: z.iso.datetime({ offset: true }).optional(),
-    durationSeconds: z.number().nonnegative().optional(),
-    recordingUrl: z.url().optional(),
+    startedAt: callTime.optional(),
+    endedAt: callTime.optional(),
+    durationSeconds: offsetSeconds.optional(),
+    recordingUrl: safeUrl.optional(),
     call: z.object({
       id: z.string().min(1).max(64),
       type: z.string().optional(),
@@ -35,7 +36,7 @@ const EndOfCallReport = z.object({
     artifact: z
       .object({
         messages: z.array(Message).optional(),
-        recordingUrl: z.url().optional(),
+        recordingUrl: safeUrl.optional(),
       })
       .optional(),
     analysis: z

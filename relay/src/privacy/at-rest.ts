@@ -43,15 +43,27 @@ export class FieldCipher {
 
   /**
    * A batch of webhook events as stored in intake.body: one JSON array sealed whole, which costs
-   * one encryption per batch where sealing field by field would cost several per event.
+   * one encryption per batch where sealing field by field would cost several per event. The
+   * events come serialised one by one (each webhook's own, so one that cannot be never fails the
+   * others stored with it).
    */
-  batch(events: unknown[]): string {
-    const text = JSON.stringify(events);
+  batch(serialisedEvents: string[]): string {
+    const text = `[${serialisedEvents.join(',')}]`;
     return this.ring ? this.ring.seal(text) : text;
   }
 
   openBatch<E>(body: string): E[] {
-    return JSON.parse(this.ring && KeyRing.isSealed(body) ? this.ring.open(body) : body) as E[];
+    return this.openSealedJson<E[]>(body);
+  }
+
+  /** Any JSON value as one text, sealed: for text columns that keep a whole payload (the quarantine). */
+  sealedJson(value: unknown): string {
+    const text = JSON.stringify(value);
+    return this.ring ? this.ring.seal(text) : text;
+  }
+
+  openSealedJson<T>(text: string): T {
+    return JSON.parse(this.ring && KeyRing.isSealed(text) ? this.ring.open(text) : text) as T;
   }
 
   /** The personal columns of a calls row. */

@@ -14,6 +14,7 @@ const TABLES: Table[] = [
   { name: 'calls', key: ['id'], columns: ['from_number', 'to_number', 'recording_url', 'analysis'], json: ['analysis'] },
   { name: 'deliveries', key: ['id'], columns: ['snapshot'], json: ['snapshot'] },
   { name: 'dry_run_requests', key: ['id'], columns: ['request'], json: ['request'] },
+  { name: 'quarantine', key: ['id'], columns: ['payload'], json: [] },
 ];
 
 function reseal(value: unknown, ring: KeyRing): unknown {

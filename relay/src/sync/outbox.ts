@@ -7,6 +7,7 @@ import type { Db, Sql } from '../store/db.ts';
 import type { RelayFile } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
 import { atRest, type FieldCipher } from '../privacy/at-rest.ts';
+import { describeError, quarantine } from '../calls/quarantine.ts';
 import type { DeliveryItem, DeliveryOutcome, Sink, SinkName } from './sink.ts';
 import { CallSnapshot } from './snapshot.ts';
 
@@ -73,9 +74,40 @@ export class Outbox {
        returning id, attempts, snapshot, call_ended_at`,
       [sink, limit, leaseSeconds, this.leaseOwner],
     );
-    return rows
-      .sort((a, b) => Number(a.id) - Number(b.id))
-      .map((r) => ({ deliveryId: String(r.id), attempt: r.attempts, snapshot: CallSnapshot.parse(atRest(this.db).openJson(r.snapshot)), callEndedAt: r.call_ended_at }));
+    const claimed: Claimed[] = [];
+    const unreadable: { id: string; attempts: number; error: string }[] = [];
+    for (const r of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
+      try {
+        claimed.push({ deliveryId: String(r.id), attempt: r.attempts, snapshot: CallSnapshot.parse(atRest(this.db).openJson(r.snapshot)), callEndedAt: r.call_ended_at });
+      } catch (error) {
+        unreadable.push({ id: String(r.id), attempts: r.attempts, error: `snapshot could not be read: ${describeError(error)}` });
+      }
+    }
+    if (unreadable.length > 0) await this.setAsideUnreadable(sink, unreadable);
+    return claimed;
+  }
+
+  /**
+   * A delivery whose stored snapshot cannot be read (its key is gone, its text damaged) would fail
+   * the same way on every try, and once failed the whole claim: it goes to the dead letters at once
+   * and is recorded in the quarantine, and the rest of the batch goes on.
+   */
+  private async setAsideUnreadable(sink: SinkName, rows: { id: string; attempts: number; error: string }[]): Promise<void> {
+    await this.db.tx(async (sql) => {
+      for (const row of rows) {
+        const [delivery] = await sql.query<{ call_id: string }>(`update deliveries set status = 'dead', lease_until = null, last_error = $2 where id = $1 returning call_id`, [row.id, row.error]);
+        const callId = delivery?.call_id ?? null;
+        await sql.query(
+          `insert into dead_letters (delivery_id, call_id, sink, attempts, error) values ($1, $2, $3, $4, $5)
+           on conflict (delivery_id) do update set attempts = excluded.attempts, error = excluded.error, dead_at = now()`,
+          [row.id, callId, sink, row.attempts, row.error],
+        );
+        await quarantine(sql, this.db, { kind: 'delivery', callId, source: sink, error: row.error });
+        this.metrics.deliveries.labels(sink, 'dead_lettered').inc();
+        this.metrics.quarantinedTotal.labels('delivery').inc();
+        this.log.error({ sink, deliveryId: row.id, error: row.error }, 'delivery quarantined: its snapshot cannot be read');
+      }
+    });
   }
 
   /** Records each outcome: delivered, rescheduled with backoff, or dead-lettered. */
@@ -129,11 +161,27 @@ export class Outbox {
     try {
       outcomes = await sink.deliver(items);
     } catch (error) {
-      // A sink that throws has not said what happened to each item: all of them are tried again.
-      outcomes = items.map(() => ({ status: 'retry', error: (error as Error).message }));
+      // A sink answers per item; one that throws has not said what became of each, and the item it
+      // failed on would fail every batch it is in. So each is tried alone: an item that fails the
+      // sink alone is retried with backoff and dead-lettered after its last try, never taking the
+      // others with it.
+      this.log.error({ sink: sink.name, items: items.length, err: error }, 'sink failed on a batch; trying each delivery alone');
+      outcomes = items.length === 1 ? [{ status: 'retry', error: describeError(error) }] : await this.deliverEachAlone(sink, items);
     }
     await this.settle(sink.name, items, outcomes, performance.now() - started);
     return items.length;
+  }
+
+  private async deliverEachAlone(sink: Sink, items: Claimed[]): Promise<DeliveryOutcome[]> {
+    const outcomes: DeliveryOutcome[] = [];
+    for (const item of items) {
+      try {
+        outcomes.push((await sink.deliver([item]))[0] ?? { status: 'retry', error: 'sink returned no outcome for this item' });
+      } catch (error) {
+        outcomes.push({ status: 'retry', error: describeError(error) });
+      }
+    }
+    return outcomes;
   }
 
   async deadLetters(filter: { sink?: string; errorContains?: string } = {}): Promise<DeadLetter[]> {

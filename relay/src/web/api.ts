@@ -2,6 +2,7 @@
 // what the dry-run sink recorded; dead letters and their replay.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { callDetail, CallFilter, listCalls } from '../calls/queries.ts';
+import { listQuarantine } from '../calls/quarantine.ts';
 import { IngestError, parseOr400 } from '../ingest/event.ts';
 import { atRest } from '../privacy/at-rest.ts';
 import type { Db } from '../store/db.ts';
@@ -28,6 +29,12 @@ export function requireApiAccess(apiToken: string | undefined) {
     res.status(401).json({ error: 'without API_TOKEN the API answers only requests made directly on this machine, not through a proxy: set API_TOKEN' });
   };
 }
+
+const QuarantineQuery = z.object({
+  kind: z.enum(['event', 'batch', 'call', 'delivery']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
 
 const Replay = z.union([z.object({ deliveryId: z.number().int().positive() }), z.object({ errorContains: z.string().min(1) }), z.object({ all: z.literal(true) })]);
 
@@ -60,6 +67,11 @@ export function apiRoutes(deps: ApiDeps): Router {
     const sink = typeof req.query.sink === 'string' ? req.query.sink : undefined;
     const errorContains = typeof req.query.error === 'string' ? req.query.error : undefined;
     res.json({ deadLetters: await deps.outbox.deadLetters({ sink, errorContains }) });
+  });
+
+  // What was set aside because it failed alone: the error, and the payload opened.
+  router.get('/api/quarantine', async (req, res) => {
+    res.json(await listQuarantine(deps.db, parseOr400(QuarantineQuery, req.query, 'query')));
   });
 
   router.post('/api/dead-letters/replay', async (req, res) => {

@@ -5,6 +5,7 @@ import express, { type ErrorRequestHandler, type RequestHandler, type Router } f
 import type { Logger } from 'pino';
 import { IngestError } from '../ingest/event.ts';
 import type { Metrics } from '../metrics.ts';
+import { refuseUnstorableParams } from './params.ts';
 import type { TrustProxy } from './exposure.ts';
 import type { WebhookHandler } from './webhooks.ts';
 
@@ -54,16 +55,19 @@ export function createApp(deps: AppDeps): RequestListener {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
+  app.use(refuseUnstorableParams());
   for (const router of deps.routers) app.use(router);
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
 
-  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+  const onError: ErrorRequestHandler = (error, _req, res, next) => {
     // body-parser's errors carry the status to answer: 413 for an oversized body, 400 for bad JSON.
     const status = error instanceof IngestError ? error.status : typeof error?.status === 'number' ? error.status : 500;
     if (status >= 500) deps.log.error({ err: error }, 'request failed');
+    // Answered already (an error after the answer began): express closes the connection.
+    if (res.headersSent) return next(error);
     const message = status === 413 ? 'request body too large' : status >= 500 ? 'internal error' : (error as Error).message;
     res.status(status).json({ error: message });
   };

@@ -11,7 +11,9 @@ import type { Metrics } from '../metrics.ts';
 import { recordingVisible } from '../privacy/consent.ts';
 import type { LinkSigner } from '../privacy/links.ts';
 import type { Db } from '../store/db.ts';
+import { isSafeUrl } from '../ingest/limits.ts';
 import { insightsView, transcriptView } from './console/call-view.ts';
+import { redactedInsights } from './redacted-insights.ts';
 import { document, formatDuration, formatTime, html, sendPage } from './console/html.ts';
 
 export type TranscriptPageDeps = { db: Db; links: LinkSigner; file: RelayFile; metrics: Metrics; log: Logger };
@@ -36,9 +38,11 @@ export function transcriptPageRoutes(deps: TranscriptPageDeps): Router {
     if (state.purged_at) return sendPage(res, 410, gone(`Transcripts are kept for ${deps.file.retention.transcriptDays} days; this one has been purged.`));
     const call = await callDetail(deps.db, check.callId);
     if (!call) return sendPage(res, 404, document('Not found', html`<main><h1>Not found</h1></main>`));
-    const insights = Insights.nullable().catch(null).parse(call.insights);
+    const analysed = Insights.nullable().catch(null).parse(call.insights);
+    const insights = analysed && redactedInsights(analysed);
     const turns = Turn.array().nullable().catch(null).parse(call.transcript);
-    const recording = call.recordingUrl && recordingVisible(deps.file, call.agentId, call.consent) ? call.recordingUrl : null;
+    // Only an https link is put in the page (one stored before links were checked may be anything).
+    const recording = isSafeUrl(call.recordingUrl) && recordingVisible(deps.file, call.agentId, call.consent) ? call.recordingUrl : null;
     const body = html`<main>
 <h1>Call transcript</h1>
 <dl class="facts">
@@ -51,7 +55,7 @@ ${call.analysisSource === 'offline' ? html`<dt>Analysis</dt><dd>offline analyser
 ${insightsView(insights, false)}
 ${recording ? html`<h2>Recording</h2><p><audio controls preload="none" src="${recording}"></audio></p><p><a href="${recording}" rel="noreferrer">Open the recording</a></p>` : ''}
 <h2>Transcript</h2>
-<p class="muted">Personal details are redacted.</p>
+<p class="muted">Personal details are redacted, here and in the summary above.</p>
 ${transcriptView(turns)}
 </main>`;
     sendPage(res, 200, document('Call transcript', body));

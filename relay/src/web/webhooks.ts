@@ -9,7 +9,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Logger } from 'pino';
 import type { Intake } from '../calls/intake.ts';
 import type { CallStart, Reply } from '../context/call-start.ts';
-import { assertStorable, IngestError, type IngestEvent } from '../ingest/event.ts';
+import { IngestError, type IngestEvent } from '../ingest/event.ts';
+import { assertStorable, checkTextFields } from '../ingest/limits.ts';
 import { parseGeneric, parseJson, verifyGeneric } from '../ingest/generic.ts';
 import { parseRetell, verifyRetell } from '../ingest/retell.ts';
 import { formParams, parseTwilio, verifyTwilioSignature, type TwilioBody, type TwilioKind } from '../ingest/twilio.ts';
@@ -45,7 +46,13 @@ const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 // it is recognised and dropped when the batch is merged, after the acknowledgement.
 const ACK = { accepted: json({ ok: true, result: 'accepted' }), ignored: json({ ok: true, result: 'ignored' }) };
 
+/**
+ * Answers once: a request can fail again after its answer (a client that resets the connection
+ * after a 413), and a second answer would throw ERR_HTTP_HEADERS_SENT out of an event handler,
+ * which ends the process.
+ */
 function answer(res: ServerResponse, status: number, body: Buffer): void {
+  if (res.headersSent || res.writableEnded || res.destroyed) return;
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
   res.end(body);
 }
@@ -57,25 +64,34 @@ const header = (headers: IncomingHttpHeaders, name: string) => {
 
 const isJson = (headers: IncomingHttpHeaders) => /^application\/json\s*(;|$)/i.test(header(headers, 'content-type') ?? '');
 
-/** Reads the body up to `limit` bytes; a larger one is refused with 413 before it is all sent. */
-function readBody(req: IncomingMessage, limit: number, done: (error: IngestError | null, body: Buffer) => void): void {
+/**
+ * Reads the body up to `limit` bytes; a larger one is refused with 413 before it is all sent.
+ * `done` is called once, whatever the request does after (an error after a refusal, an abort).
+ */
+function readBody(req: IncomingMessage, limit: number, callback: (error: IngestError | null, body: Buffer) => void): void {
+  let called = false;
+  const done = (error: IngestError | null, body: Buffer) => {
+    if (called) return;
+    called = true;
+    callback(error, body);
+  };
   const encoding = header(req.headers, 'content-encoding');
   if (encoding && encoding !== 'identity') return done(new IngestError(415, `unsupported Content-Encoding ${encoding}: send the body uncompressed`), Buffer.alloc(0));
   if (Number(header(req.headers, 'content-length') ?? 0) > limit) return done(new IngestError(413, 'request body too large'), Buffer.alloc(0));
   const chunks: Buffer[] = [];
   let size = 0;
   req.on('data', (chunk: Buffer) => {
+    if (called) return;
     size += chunk.length;
     if (size > limit) {
-      req.removeAllListeners('data');
-      req.removeAllListeners('end');
+      chunks.length = 0;
       done(new IngestError(413, 'request body too large'), Buffer.alloc(0));
       return;
     }
     chunks.push(chunk);
   });
   req.on('end', () => done(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-  req.on('error', () => done(new IngestError(400, 'request body could not be read'), Buffer.alloc(0)));
+  req.on('error', () => done(new IngestError(400, 'request body could not be read', 'unreadable_body'), Buffer.alloc(0)));
 }
 
 export function webhookHandler(deps: WebhookDeps): WebhookHandler {
@@ -99,6 +115,9 @@ export function webhookHandler(deps: WebhookDeps): WebhookHandler {
         if (!verifyTwilioSignature(deps.secrets.twilioAuthToken, header(headers, 'x-twilio-signature'), publicUrl(), signed)) {
           throw new IngestError(403, 'invalid Twilio signature');
         }
+        // A form body is flat text (a JSON one is checked as it is parsed); the query names the agent.
+        if (signed.kind === 'form') checkTextFields(Object.entries(signed.params), 'Twilio callback');
+        checkTextFields(query, 'query');
         const params = signed.kind === 'json' ? (parseJson(body) as Record<string, string>) : signed.params;
         const consent = query.get('consent');
         return parseTwilio(kind, params, {
@@ -153,7 +172,13 @@ export function webhookHandler(deps: WebhookDeps): WebhookHandler {
     },
   });
 
-  const handle = async (route: Route, webhook: Webhook, res: ServerResponse, started: number) => {
+  /** Logs a refusal without the body: route, status and a reason code. */
+  const refused = (route: Route, path: string, error: IngestError) => {
+    deps.metrics.webhooks.labels(route.source, 'rejected').inc();
+    deps.log.warn({ route: path, status: error.status, reason: error.reason }, 'webhook refused');
+  };
+
+  const handle = async (route: Route, path: string, webhook: Webhook, res: ServerResponse, started: number) => {
     try {
       const event = route.toEvent(webhook);
       if (event && 'reply' in event) {
@@ -172,27 +197,37 @@ export function webhookHandler(deps: WebhookDeps): WebhookHandler {
       deps.metrics.webhooks.labels(route.source, result).inc();
       answer(res, 200, ACK[result]);
     } catch (error) {
-      const status = error instanceof IngestError ? error.status : 500;
-      deps.metrics.webhooks.labels(route.source, status === 500 ? 'error' : 'rejected').inc();
-      if (status === 500) deps.log.error({ source: route.source, err: (error as Error).message }, 'webhook could not be stored');
-      answer(res, status, json({ error: status === 500 ? 'could not store the event; retry' : (error as Error).message }));
+      if (error instanceof IngestError) {
+        refused(route, path, error);
+        answer(res, error.status, json({ error: error.message }));
+      } else {
+        deps.metrics.webhooks.labels(route.source, 'error').inc();
+        deps.log.error({ route: path, err: error }, 'webhook could not be stored');
+        answer(res, 500, json({ error: 'could not store the event; retry' }));
+      }
     } finally {
       deps.metrics.ackLatency.labels(route.source).observe((performance.now() - started) / 1000);
     }
   };
 
-  return (req, res) => {
-    if (req.method !== 'POST' || !req.url?.startsWith('/webhooks/')) return false;
-    const q = req.url.indexOf('?');
-    const path = q < 0 ? req.url : req.url.slice(0, q);
-    const route = routes.get(path);
-    if (!route) return false;
+  // Nothing a request does may throw out of the request's handlers: an exception in an event
+  // handler ends the process. An unexpected one is logged with its stack and answered 500, once.
+  const guarded = (res: ServerResponse, path: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      deps.log.error({ route: path, err: error }, 'webhook failed');
+      answer(res, 500, json({ error: 'internal error' }));
+    }
+  };
+
+  const serve = (req: IncomingMessage, res: ServerResponse, route: Route, path: string, q: number) => {
     const started = performance.now();
-    readBody(req, deps.maxBodyBytes, (error, body) => {
+    readBody(req, deps.maxBodyBytes, (error, body) => guarded(res, path, () => {
       if (error) {
-        deps.metrics.webhooks.labels(route.source, 'rejected').inc();
+        refused(route, path, error);
         // The rest of a refused body is not read: close the connection rather than drain it.
-        res.setHeader('connection', 'close');
+        if (!res.headersSent) res.setHeader('connection', 'close');
         answer(res, error.status, json({ error: error.message }));
         req.resume();
         return;
@@ -204,8 +239,17 @@ export function webhookHandler(deps: WebhookDeps): WebhookHandler {
         body,
         publicUrl: () => (publicBase ?? requestBase(req)) + url,
       };
-      void handle(route, webhook, res, started);
-    });
+      void handle(route, path, webhook, res, started);
+    }));
+  };
+
+  return (req, res) => {
+    if (req.method !== 'POST' || !req.url?.startsWith('/webhooks/')) return false;
+    const q = req.url.indexOf('?');
+    const path = q < 0 ? req.url : req.url.slice(0, q);
+    const route = routes.get(path);
+    if (!route) return false;
+    guarded(res, path, () => serve(req, res, route, path, q));
     return true;
   };
 }

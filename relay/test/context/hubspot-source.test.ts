@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Client } from '@hubspot/api-client';
 import { RelayFile } from '../../src/config.ts';
 import { CallerKeys } from '../../src/context/caller-key.ts';
 import { HubSpotContextSource } from '../../src/context/hubspot-source.ts';
@@ -33,9 +32,9 @@ describe('HubSpot caller context', () => {
     const closedDeal = server.seed('deals', { dealname: 'Old deal', dealstage: 'closedwon', hs_is_closed: 'true' });
     const openDeal = server.seed('deals', { dealname: 'Raman whitening', dealstage: 'presentationscheduled', hs_is_closed: 'false' });
     const ticket = server.seed('tickets', { subject: 'Invoice question', hs_pipeline_stage: '2' });
-    const client = new Client({ accessToken: server.accessToken, basePath: server.url });
-    await client.crm.associations.v4.batchApi.createDefault('deals', 'contacts', { inputs: [closedDeal, openDeal].map((d) => ({ _from: { id: d.id }, to: { id: contact.id } })) });
-    await client.crm.associations.v4.batchApi.createDefault('tickets', 'contacts', { inputs: [{ _from: { id: ticket.id }, to: { id: contact.id } }] });
+    // The portal's own records, linked as a HubSpot user links them (HubSpot-defined types).
+    for (const deal of [closedDeal, openDeal]) server.link('deals', deal.id, 'contacts', contact.id);
+    server.link('tickets', ticket.id, 'contacts', contact.id);
     // Written by the HubSpot sink when it synced this caller's earlier call.
     await mappings.put('contact-by-phone', '+14155550150', contact.id);
   });

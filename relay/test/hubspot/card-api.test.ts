@@ -6,6 +6,8 @@ import { Signature } from '@hubspot/api-client';
 import express from 'express';
 import { z } from 'zod';
 import { CardCall as CardMirror, CardCallsResponse as CardMirrorResponse } from '../../../hubspot-project/src/app/cards/calls-response.ts';
+import { HubSpotApi } from '../../src/sync/hubspot/api.ts';
+import { PortalLimiter } from '../../src/sync/hubspot/limiter.ts';
 import { CardCall, CardCallsQuery, CardCallsResponse, cardCalls, cardCallsHandler } from '../../src/sync/hubspot/card-api.ts';
 import { requireHubSpotSignature } from '../../src/web/hubspot-signature.ts';
 import { snapshot } from '../sync/fixtures.ts';
@@ -117,5 +119,54 @@ describe('card endpoint', () => {
     h.server.fail({ status: 503, pathIncludes: '/associations/' });
     const contact = h.server.all('contacts')[0]!;
     assert.equal((await signedGet(`objectType=contacts&objectId=${contact.id}&portalId=4242`)).status, 502);
+  });
+});
+
+describe('card endpoint limits', () => {
+  it("pages through every call association and shows the newest calls, not HubSpot's first page", async () => {
+    const h = await harness();
+    try {
+      const contact = h.server.seed('contacts', { phone: '+12125550100' });
+      for (let i = 0; i < 520; i++) {
+        const day = String(1 + (i % 28)).padStart(2, '0');
+        const call = h.server.seed('calls', { ai_call_id: `CA-page-${i}`, hs_timestamp: `2026-0${1 + Math.floor(i / 100)}-${day}T10:00:00.000Z`, hs_call_duration: '1000' });
+        h.server.link('contacts', contact.id, 'calls', call.id);
+      }
+      const before = h.server.requests.length;
+      const response = await cardCalls(h.api, CardCallsQuery.parse({ objectType: 'contacts', objectId: contact.id }));
+      const pages = h.server.requests.slice(before).filter((r) => r.path.includes('/associations/calls'));
+      assert.equal(pages.length, 2, 'two pages of at most 500');
+      assert.equal(response.calls.length, 20);
+      assert.ok(response.calls.every((c) => (c.startedAt ?? '') >= '2026-06-01'), 'the newest calls (the last created), newest first');
+      assert.deepEqual([...response.calls].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '')), response.calls);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("answers at once with the reason when the portal's budget is spent, instead of queueing behind deliveries", async () => {
+    const h = await harness();
+    try {
+      const contact = h.server.seed('contacts', { phone: '+12125550101' });
+      const api = new HubSpotApi({ accessToken: h.server.accessToken, basePath: h.server.url, limiter: new PortalLimiter({ perTenSeconds: 3, headroom: 1 }) });
+      // Deliveries have taken the portal's 10-second budget.
+      for (let i = 0; i < 3; i++) await api.limiter.acquire({ search: false });
+      const app = express();
+      app.get('/calls', cardCallsHandler(api, '1'));
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      try {
+        const started = Date.now();
+        const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/calls?objectType=contacts&objectId=${contact.id}&portalId=1`);
+        assert.ok(Date.now() - started < 2_000, 'within the card budget');
+        assert.equal(response.status, 503);
+        assert.ok(Number(response.headers.get('retry-after')) > 0);
+        assert.match(((await response.json()) as { error: string }).error, /budget is spent for now; try again in \d+ s/);
+      } finally {
+        server.close();
+      }
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -3,6 +3,7 @@
 // measureHubSpotSync(); `node relay/test/hubspot/measure.ts` prints the figures.
 import { snapshot } from '../sync/fixtures.ts';
 import type { CallSnapshot } from '../../src/sync/snapshot.ts';
+import { PRIMARY_COMPANY } from '../support/hubspot-server.ts';
 import { harness, items } from './harness.ts';
 
 export type HubSpotSyncFigures = {
@@ -10,6 +11,13 @@ export type HubSpotSyncFigures = {
   newCallerRequests: number;
   /** One call from a caller the relay has synced before. */
   knownCallerRequests: number;
+  /**
+   * The first call from a caller HubSpot already has, with a primary company and an open deal:
+   * the call and its task are linked to both.
+   */
+  existingWithCompanyAndDealRequests: number;
+  /** A later call from that caller. */
+  knownWithCompanyAndDealRequests: number;
   replayRequests: number;
   /** Under load, batches of `batchSize`: requests per call for new and for known callers. */
   batchSize: number;
@@ -40,6 +48,8 @@ export async function measureHubSpotSync(options: { calls?: number; batchSize?: 
   let newCallerRequests: number;
   let knownCallerRequests: number;
   let replayRequests: number;
+  let existingWithCompanyAndDealRequests: number;
+  let knownWithCompanyAndDealRequests: number;
   try {
     // The dispositions list is fetched once an hour, not per call; warm it outside the count.
     await single.sink.deliver(items(caller(9000, 'CA-warm')));
@@ -52,6 +62,19 @@ export async function measureHubSpotSync(options: { calls?: number; batchSize?: 
     newCallerRequests = await count(caller(1, 'CA-new'));
     knownCallerRequests = await count(caller(1, 'CA-known', { startedAt: '2026-03-03T10:00:00.000Z' }));
     replayRequests = await count(caller(1, 'CA-known'));
+
+    const contact = single.server.seed('contacts', { phone: '+12125557000' });
+    const company = single.server.seed('companies', { name: 'Harbor Dental' });
+    const deal = single.server.seed('deals', { dealname: 'Implants', hs_is_closed: 'false' });
+    single.server.link('contacts', contact.id, 'companies', company.id, PRIMARY_COMPANY);
+    single.server.link('contacts', contact.id, 'deals', deal.id);
+    const linked = (callId: string) => snapshot({ callId, from: '+12125557000', insights: { ...snapshot().insights!, callerEmail: null } });
+    existingWithCompanyAndDealRequests = await count(linked('CA-existing-linked'));
+    knownWithCompanyAndDealRequests = await count({ ...linked('CA-known-linked'), startedAt: '2026-03-03T10:00:00.000Z' });
+    const call = single.server.all('calls').find((c) => c.properties.ai_call_id === 'CA-known-linked');
+    if (!call || single.server.associated('calls', call.id, 'deals')[0] !== deal.id || single.server.associated('calls', call.id, 'companies')[0] !== company.id) {
+      throw new Error('the call was not linked to the company and the deal');
+    }
   } finally {
     await single.close();
   }
@@ -77,6 +100,8 @@ export async function measureHubSpotSync(options: { calls?: number; batchSize?: 
     return {
       newCallerRequests,
       knownCallerRequests,
+      existingWithCompanyAndDealRequests,
+      knownWithCompanyAndDealRequests,
       replayRequests,
       batchSize,
       loadNewPerCall,

@@ -71,6 +71,14 @@ describe('HubSpot project', () => {
     assert.deepEqual([...(auth.optionalScopes ?? [])].sort(), used.optional);
   });
 
+  it("carries the support block of HubSpot's 2026.03 app template, with https links", () => {
+    const support = (app?.config as { support?: Record<string, string> }).support;
+    assert.ok(support, 'support block');
+    assert.match(support.supportEmail ?? '', /^[^@\s]+@[^@\s]+\.[^@\s]+$/);
+    for (const key of ['documentationUrl', 'supportUrl']) assert.equal(new URL(support[key] ?? '').protocol, 'https:', key);
+    assert.match(support.supportPhone ?? '', /^\+\d{8,15}$/);
+  });
+
   it('lets the card reach the relay it calls', () => {
     const fetchOrigins = (app?.config as { permittedUrls: { fetch: string[] } }).permittedUrls.fetch.map((u) => new URL(u).origin);
     assert.ok(fetchOrigins.includes(new URL(RELAY_URL).origin), `${RELAY_URL} is in permittedUrls.fetch`);

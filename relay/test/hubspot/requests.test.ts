@@ -10,7 +10,7 @@ import { HubSpotApi } from '../../src/sync/hubspot/api.ts';
 import { setupHubSpot } from '../../src/sync/hubspot/properties.ts';
 import { HubSpotSink, createHubSpotApi, createHubSpotSink } from '../../src/sync/hubspot/sink.ts';
 import { HubSpotServer } from '../support/hubspot-server.ts';
-import { harness, items } from './harness.ts';
+import { harness, items, testSyncOptions } from './harness.ts';
 import { MemoryMappings } from './memory-mappings.ts';
 
 const caller = (i: number, callId: string, overrides: Partial<CallSnapshot> = {}) =>
@@ -29,7 +29,7 @@ describe('HubSpot requests per synced call', () => {
       };
       assert.deepEqual(await cost(caller(1, 'CA-new')), [
         '/crm/v3/objects/contacts/search',
-        '/crm/v3/objects/contacts/batch/upsert',
+        '/crm/v3/objects/contacts/batch/create',
         '/crm/v3/objects/calls/batch/create',
         '/crm/v3/objects/tasks/batch/create',
       ]);
@@ -82,7 +82,7 @@ describe('HubSpot request accounting', () => {
     try {
       const api = new HubSpotApi({ accessToken: server.accessToken, basePath: server.url, metrics });
       await setupHubSpot(api);
-      const sink = new HubSpotSink({ api, mappings: new MemoryMappings(), integration: RelayFile.parse({}).integrations.hubspot });
+      const sink = new HubSpotSink({ api, mappings: new MemoryMappings(), integration: RelayFile.parse({}).integrations.hubspot, options: testSyncOptions() });
       server.fail({ status: 502, pathIncludes: '/objects/calls/' });
       await sink.deliver(items(caller(1, 'CA-counted')));
       await sink.deliver(items(caller(1, 'CA-counted')));

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { snapshot } from '../sync/fixtures.ts';
 import { defaultDispositions } from '../support/hubspot-server.ts';
 import { crmState, harness, items, type Harness } from './harness.ts';
+import { MemoryMappings } from './memory-mappings.ts';
 
 const connected = defaultDispositions.find((d) => d.label === 'Connected')?.id;
 
@@ -70,17 +71,29 @@ describe('HubSpot sink: one call', () => {
     assert.equal(h.server.requests.length, requestsBefore, 'a replay costs no request');
   });
 
-  it('changes nothing on replay even when the relay lost its mapping and search lags', async () => {
+  it('changes nothing on replay when only the call steps survive, even while search lags', async () => {
     h.server.searchLagMs = 60_000;
     const before = crmState(h.server);
-    const forgetful = h.newSink();
-    const [outcome] = await forgetful.deliver(items(snapshot({ callId: 'CA-one-call' })));
+    // The caller mappings and the "delivered" mark are gone; the steps the call recorded are not.
+    const survivor = new MemoryMappings();
+    for (const [id, steps] of h.mappings.callSteps) survivor.callSteps.set(id, structuredClone(steps));
+    const [outcome] = await h.newSink({ mappings: survivor }).deliver(items(snapshot({ callId: 'CA-one-call' })));
     assert.equal(outcome?.status, 'delivered', JSON.stringify(outcome));
     const now = crmState(h.server);
     assert.equal(now.contacts.length, 1, 'no duplicate contact');
     assert.equal(now.calls.length, 1, 'no duplicate call');
     assert.equal(now.tasks.length, 1, 'no duplicate task');
     assert.deepEqual(now.associations, before.associations);
+    h.server.searchLagMs = 0;
+  });
+
+  it('never duplicates the contact, even when the relay lost everything and search lags', async () => {
+    h.server.searchLagMs = 60_000;
+    const [outcome] = await h.newSink().deliver(items(snapshot({ callId: 'CA-one-call-again' })));
+    assert.equal(outcome?.status, 'delivered', JSON.stringify(outcome));
+    assert.equal(h.server.all('contacts').length, 1, 'the unique phone key answers 409 and the contact is read back');
+    const call = h.server.all('calls').find((c) => c.properties.ai_call_id === 'CA-one-call-again')!;
+    assert.deepEqual(h.server.associated('calls', call.id, 'contacts'), [h.server.all('contacts')[0]!.id]);
     h.server.searchLagMs = 0;
   });
 });
@@ -173,7 +186,7 @@ describe('HubSpot sink: policy', () => {
       await h.sink.deliver(items(snapshot({ callId: 'CA-full' })));
       await h.sink.deliver(items(snapshot({ callId: 'CA-full' })));
       const call = h.server.all('calls')[0]!;
-      assert.equal(call.properties.hs_call_recording_url, 'https://api.twilio.com/recordings/RE1');
+      assert.equal(call.properties.hs_call_recording_url, 'https://api.twilio.com/recordings/RE1.mp3', 'Twilio serves the recording as MP3, which HubSpot plays');
       assert.equal(h.server.transcripts.length, 1);
       assert.equal(h.server.transcripts[0]!.engagementId, Number(call.id));
       assert.equal(h.server.transcripts[0]!.utterances.length, 2);

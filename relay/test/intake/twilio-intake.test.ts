@@ -127,7 +127,7 @@ describe(`Twilio intake (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlit
       TranscriptionData: JSON.stringify({ transcript: 'hello\u0000there', confidence: 0.9 }),
     });
     assert.equal(nul.status, 400);
-    assert.match(((await nul.json()) as { error: string }).error, /turn\.text: .*NUL/);
+    assert.match(((await nul.json()) as { error: string }).error, /TranscriptionData: transcript: .*NUL/);
   });
 
   it('answers an oversized body with 413, and a compressed one with 415 naming the encoding', async () => {

@@ -121,7 +121,7 @@ describe('personal data at rest', () => {
       }
       assert.equal((await store.importIntake()).merged.length, 1);
       assert.equal((await store.transcript('CArekey-waiting')).turns[0]?.text, SECRET_WORDS);
-      assert.deepEqual(await reencryptAll(db, ring), { activeKeyId: ring.activeId, rows: { intake: 0, call_events: 0, calls: 0, deliveries: 0, dry_run_requests: 0 } });
+      assert.deepEqual(await reencryptAll(db, ring), { activeKeyId: ring.activeId, rows: { intake: 0, call_events: 0, calls: 0, deliveries: 0, dry_run_requests: 0, quarantine: 0 } });
     });
   });
 });

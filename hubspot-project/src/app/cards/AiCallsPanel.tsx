@@ -33,6 +33,10 @@ export type AiCallsPanelProps = {
   objectTypeId: string;
   objectId: number | string;
   timeZone: string;
+  /** The HubSpot user's locale (BCP 47), for dates as the user reads them. */
+  locale: string;
+  /** Where failures go: HubSpot's logger, whose lines `hs project logs` shows. */
+  log: (message: string) => void;
 };
 
 const FETCH_TIMEOUT_MS = 10_000;
@@ -44,31 +48,47 @@ export function callsUrl(relayUrl: string, objectType: string, objectId: number 
   return url.toString();
 }
 
+/** The relay says why it could not answer (e.g. HubSpot busy, try again in 5 s) in `error`. */
+async function relayReason(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: unknown };
+    return typeof body.error === 'string' ? ` (${body.error})` : '';
+  } catch {
+    return '';
+  }
+}
+
 export async function loadCalls(
   fetcher: Fetcher,
   relayUrl: string,
   objectTypeId: string,
   objectId: number | string,
+  log: (message: string) => void = () => {},
 ): Promise<PanelState> {
+  const fail = (message: string, detail: string): PanelState => {
+    log(`AI calls card: ${detail} (object type ${objectTypeId}, record ${objectId})`);
+    return { status: 'error', message };
+  };
   const objectType = objectTypeById[objectTypeId];
-  if (!objectType) return { status: 'error', message: 'This record type has no AI calls.' };
+  if (!objectType) return fail('This record type has no AI calls.', `unsupported object type`);
   try {
     const response = await fetcher(callsUrl(relayUrl, objectType, objectId), {
       method: 'GET',
       timeout: FETCH_TIMEOUT_MS,
     });
     if (!response.ok) {
-      return { status: 'error', message: `The call relay answered ${response.status}.` };
+      const reason = await relayReason(response);
+      return fail(`The call relay answered ${response.status}${reason}.`, `relay answered ${response.status}${reason}`);
     }
     const parsed = CardCallsResponse.safeParse(await response.json());
     if (!parsed.success) {
-      return { status: 'error', message: 'The call relay sent a response this card does not understand.' };
+      return fail('The call relay sent a response this card does not understand.', 'response did not match the card schema');
     }
     return parsed.data.calls.length === 0
       ? { status: 'empty' }
       : { status: 'success', calls: parsed.data.calls };
-  } catch {
-    return { status: 'error', message: 'The call relay could not be reached.' };
+  } catch (error) {
+    return fail('The call relay could not be reached.', `fetch failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -78,21 +98,28 @@ export function formatDuration(seconds: number): string {
   return `${minutes}:${String(rest).padStart(2, '0')}`;
 }
 
-export function formatTime(iso: string | null, timeZone: string): string {
+export function formatTime(iso: string | null, timeZone: string, locale: string): string {
   if (!iso) return 'Time unknown';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return 'Time unknown';
-  return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  } catch {
+    // A locale or time zone this runtime does not know: the runtime's own default.
+    format = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  }
+  return format.format(date);
 }
 
-function CallTile({ call, timeZone }: { call: CardCall; timeZone: string }) {
+function CallTile({ call, timeZone, locale }: { call: CardCall; timeZone: string; locale: string }) {
   const confidence = call.intentConfidence === null ? '' : ` (${Math.round(call.intentConfidence * 100)}%)`;
   return (
     <Tile compact={true} testId={`call-${call.callId}`}>
       <Flex direction="column" gap="xs">
         <Flex direction="row" gap="sm" align="center" wrap="wrap">
           <Text format={{ fontWeight: 'demibold' }} testId={`call-${call.callId}-time`}>
-            {formatTime(call.startedAt, timeZone)}
+            {formatTime(call.startedAt, timeZone, locale)}
           </Text>
           <Text variant="microcopy" testId={`call-${call.callId}-duration`}>
             {formatDuration(call.durationSeconds)}
@@ -137,7 +164,7 @@ function CallTile({ call, timeZone }: { call: CardCall; timeZone: string }) {
   );
 }
 
-export function AiCallsPanel({ fetcher, relayUrl, objectTypeId, objectId, timeZone }: AiCallsPanelProps) {
+export function AiCallsPanel({ fetcher, relayUrl, objectTypeId, objectId, timeZone, locale, log }: AiCallsPanelProps) {
   const [state, setState] = useState<PanelState>({ status: 'loading' });
   // Bumped by "Try again" to run the request effect once more.
   const [attempt, setAttempt] = useState(0);
@@ -145,13 +172,13 @@ export function AiCallsPanel({ fetcher, relayUrl, objectTypeId, objectId, timeZo
   useEffect(() => {
     // The record can change while a request is in flight; only the latest answer counts.
     let current = true;
-    loadCalls(fetcher, relayUrl, objectTypeId, objectId).then((next) => {
+    loadCalls(fetcher, relayUrl, objectTypeId, objectId, log).then((next) => {
       if (current) setState(next);
     });
     return () => {
       current = false;
     };
-  }, [fetcher, relayUrl, objectTypeId, objectId, attempt]);
+  }, [fetcher, relayUrl, objectTypeId, objectId, log, attempt]);
 
   const retry = () => {
     setState({ status: 'loading' });
@@ -181,7 +208,7 @@ export function AiCallsPanel({ fetcher, relayUrl, objectTypeId, objectId, timeZo
   return (
     <Flex direction="column" gap="sm" testId="ai-calls-list">
       {state.calls.map((call) => (
-        <CallTile key={call.callId} call={call} timeZone={timeZone} />
+        <CallTile key={call.callId} call={call} timeZone={timeZone} locale={locale} />
       ))}
     </Flex>
   );

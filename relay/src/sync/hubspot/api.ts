@@ -1,20 +1,24 @@
 // The relay's door to one HubSpot portal: every request goes through @hubspot/api-client, the
 // portal's limiter and the request counters, and every failure comes out as a HubSpotError.
 // Only the operations in operations.ts exist here, so the app's scopes can be checked.
+// Batch writes answer 207 Multi-Status with an `errors` list for the inputs that failed, and the
+// client returns that without throwing: every batch method here returns what succeeded and the
+// errors, and the caller decides per item (HubSpot does not promise results in input order,
+// nor say which input an error belongs to, so callers match results by a property they sent).
 import { Client } from '@hubspot/api-client';
 import type { Metrics } from '../../metrics.ts';
-import { errorFromAnswer, toHubSpotError } from './errors.ts';
+import { errorFromAnswer, scrub, toHubSpotError } from './errors.ts';
 import { PortalLimiter } from './limiter.ts';
-import { operations, type Operation } from './operations.ts';
+import { operations, readProperty, writeProperty, type Operation, type OperationSpec, type SchemaObjectType } from './operations.ts';
 
 export type Properties = Record<string, string>;
 export type CrmObject = { id: string; properties: Record<string, string | null> };
-export type UpsertResult = CrmObject & { isNew: boolean };
 export type Association = { toId: string; typeId: number };
 export type CreateInput = { properties: Properties; associations: Association[] };
-export type UpsertInput = { idProperty: string; id: string; properties: Properties };
 export type SearchFilter = { propertyName: string; operator: 'EQ' | 'IN'; value?: string; values?: string[] };
 export type Disposition = { id: string; label: string; deleted: boolean };
+/** What a batch did: the records written and one message per input HubSpot refused. */
+export type BatchResult = { results: CrmObject[]; errors: string[] };
 export type PropertyDefinition = {
   name: string;
   label: string;
@@ -31,11 +35,15 @@ export type TranscriptUtterance = {
   startTimeMillis: number;
   endTimeMillis: number;
 };
+export type TokenInfo = { kind: 'static' | 'oauth'; scopes: string[]; hubId: number | null };
 
-/** HubSpot's own association type ids (HUBSPOT_DEFINED) for what the relay links. */
+/**
+ * HubSpot's own association type ids (HUBSPOT_DEFINED; associations v4 guide, "association
+ * type id values") for what the relay links.
+ */
 export const associationTypes = {
-  callToContact: 194,
-  taskToContact: 204,
+  calls: { contacts: 194, companies: 182, deals: 206, tickets: 220 },
+  tasks: { contacts: 204, companies: 192, deals: 216, tickets: 230 },
 } as const;
 
 export type EngagementType = 'calls' | 'tasks';
@@ -61,13 +69,21 @@ function chunks<T>(list: T[], size = BATCH_LIMIT): T[][] {
 const hubspotDefined = (typeId: number) =>
   [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }] as never;
 
+type WithErrors = { results: { id: string; properties: Record<string, string | null> }[]; errors?: { message: string }[] };
+
+function batchResult(batch: WithErrors): BatchResult {
+  return { results: batch.results.map(plain), errors: (batch.errors ?? []).map((e) => scrub(e.message)) };
+}
+
 export class HubSpotApi {
   readonly limiter: PortalLimiter;
   private readonly client: Client;
+  private readonly accessToken: string;
   private readonly metrics: Metrics | undefined;
   private count = 0;
 
   constructor(options: HubSpotApiOptions) {
+    this.accessToken = options.accessToken;
     this.client = new Client({
       accessToken: options.accessToken,
       ...(options.basePath ? { basePath: options.basePath } : {}),
@@ -83,8 +99,9 @@ export class HubSpotApi {
     return this.count;
   }
 
-  private async send<T>(operation: Operation, request: () => Promise<T>): Promise<T> {
-    await this.limiter.acquire(operations[operation]);
+  private async send<T>(operation: Operation, request: () => Promise<T>, budget?: { maxWaitMs: number }): Promise<T> {
+    const spec: OperationSpec = operations[operation];
+    await this.limiter.acquire(spec, budget);
     this.count += 1;
     this.metrics?.crmRequests.inc({ sink: 'hubspot' });
     try {
@@ -92,7 +109,7 @@ export class HubSpotApi {
     } catch (raw) {
       const error = toHubSpotError(raw);
       if (error.isDailyLimit) this.limiter.pauseForDailyLimit(error.retryAfterMs);
-      else if (error.status === 429) this.limiter.pause(error.retryAfterMs ?? (operations[operation].search ? 1_000 : 10_000), `rate limited (${error.policyName ?? 'unknown policy'})`);
+      else if (error.status === 429) this.limiter.pause(error.retryAfterMs ?? (spec.search ? 1_000 : 10_000), `rate limited (${error.policyName ?? 'unknown policy'})`);
       throw error;
     }
   }
@@ -107,6 +124,24 @@ export class HubSpotApi {
     });
   }
 
+  /**
+   * What this token may do. Static tokens (private apps and static-auth apps) are described by
+   * the private-app token endpoint, OAuth tokens by the OAuth token endpoint; the relay does not
+   * know which it holds, so it asks the first and falls back to the second.
+   */
+  async tokenInfo(): Promise<TokenInfo> {
+    try {
+      const info = await this.raw<{ scopes: string[]; hubId: number }>('tokenInfoStatic', 'POST', '/oauth/v2/private-apps/get/access-token-info', { tokenKey: this.accessToken });
+      return { kind: 'static', scopes: info.scopes, hubId: info.hubId ?? null };
+    } catch (error) {
+      // Not a private-app token: HubSpot does not document which 4xx it answers then.
+      const status = toHubSpotError(error).status;
+      if (status < 400 || status >= 500 || status === 429) throw error;
+    }
+    const info = await this.send('tokenInfoOAuth', () => this.client.oauth.accessTokensApi.get(this.accessToken));
+    return { kind: 'oauth', scopes: info.scopes, hubId: info.hubId ?? null };
+  }
+
   async searchContacts(filterGroups: { filters: SearchFilter[] }[], properties: string[], limit = 20): Promise<CrmObject[]> {
     const page = await this.send('searchContacts', () =>
       this.client.crm.contacts.searchApi.doSearch({ filterGroups: filterGroups as never, properties, limit, after: undefined as never, sorts: [] }),
@@ -114,35 +149,58 @@ export class HubSpotApi {
     return page.results.map(plain);
   }
 
-  async readContacts(ids: string[], properties: string[]): Promise<CrmObject[]> {
+  /** Calls or tasks carrying these relay call ids (a plain searchable property). */
+  async searchByCallId(type: EngagementType, property: string, callIds: string[]): Promise<CrmObject[]> {
+    const results: CrmObject[] = [];
+    for (const part of chunks(callIds)) {
+      const request = {
+        filterGroups: [{ filters: [{ propertyName: property, operator: 'IN', values: part }] }] as never,
+        properties: [property],
+        limit: 200,
+        after: undefined as never,
+        sorts: [],
+      };
+      const page =
+        type === 'calls'
+          ? await this.send('searchCalls', () => this.client.crm.objects.calls.searchApi.doSearch(request))
+          : await this.send('searchTasks', () => this.client.crm.objects.tasks.searchApi.doSearch(request));
+      results.push(...page.results.map(plain));
+    }
+    return results;
+  }
+
+  /** Records by id (or by a unique property); records that do not exist are left out. */
+  async readContacts(ids: string[], properties: string[], idProperty?: string): Promise<CrmObject[]> {
     const results: CrmObject[] = [];
     for (const part of chunks(ids)) {
       const batch = await this.send('readContacts', () =>
-        this.client.crm.contacts.batchApi.read({ inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [] }),
+        this.client.crm.contacts.batchApi.read({ inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [], ...(idProperty ? { idProperty } : {}) }),
       );
       results.push(...batch.results.map(plain));
     }
     return results;
   }
 
-  async upsertContacts(inputs: UpsertInput[]): Promise<UpsertResult[]> {
-    const results: UpsertResult[] = [];
+  async createContacts(inputs: { properties: Properties }[]): Promise<BatchResult> {
+    const out: BatchResult = { results: [], errors: [] };
     for (const part of chunks(inputs)) {
-      const batch = await this.send('upsertContacts', () => this.client.crm.contacts.batchApi.upsert({ inputs: part }));
-      results.push(...batch.results.map((r) => ({ ...plain(r), isNew: r._new })));
+      const batch = await this.send('createContacts', () => this.client.crm.contacts.batchApi.create({ inputs: part.map((p) => ({ properties: p.properties, associations: [] })) }));
+      merge(out, batchResult(batch));
     }
-    return results;
+    return out;
   }
 
-  async updateContacts(inputs: { id: string; properties: Properties }[]): Promise<void> {
+  async updateContacts(inputs: { id: string; properties: Properties }[]): Promise<BatchResult> {
+    const out: BatchResult = { results: [], errors: [] };
     for (const part of chunks(inputs)) {
-      await this.send('updateContacts', () => this.client.crm.contacts.batchApi.update({ inputs: part }));
+      merge(out, batchResult(await this.send('updateContacts', () => this.client.crm.contacts.batchApi.update({ inputs: part }))));
     }
+    return out;
   }
 
-  /** Creates engagements with their associations in one request (all or nothing). */
-  async createEngagements(type: EngagementType, inputs: CreateInput[]): Promise<CrmObject[]> {
-    const results: CrmObject[] = [];
+  /** Creates engagements with their associations in one request each (per input: all or nothing). */
+  async createEngagements(type: EngagementType, inputs: CreateInput[]): Promise<BatchResult> {
+    const out: BatchResult = { results: [], errors: [] };
     for (const part of chunks(inputs)) {
       const body = {
         inputs: part.map((input) => ({
@@ -154,51 +212,76 @@ export class HubSpotApi {
         type === 'calls'
           ? await this.send('createCalls', () => this.client.crm.objects.calls.batchApi.create(body))
           : await this.send('createTasks', () => this.client.crm.objects.tasks.batchApi.create(body));
-      results.push(...batch.results.map(plain));
+      merge(out, batchResult(batch));
     }
-    return results;
+    return out;
   }
 
-  async upsertEngagements(type: EngagementType, inputs: UpsertInput[]): Promise<UpsertResult[]> {
-    const results: UpsertResult[] = [];
+  async updateCalls(inputs: { id: string; properties: Properties }[]): Promise<BatchResult> {
+    const out: BatchResult = { results: [], errors: [] };
     for (const part of chunks(inputs)) {
-      const batch =
-        type === 'calls'
-          ? await this.send('upsertCalls', () => this.client.crm.objects.calls.batchApi.upsert({ inputs: part }))
-          : await this.send('upsertTasks', () => this.client.crm.objects.tasks.batchApi.upsert({ inputs: part }));
-      results.push(...batch.results.map((r) => ({ ...plain(r), isNew: r._new })));
+      merge(out, batchResult(await this.send('updateCalls', () => this.client.crm.objects.calls.batchApi.update({ inputs: part }))));
     }
-    return results;
+    return out;
   }
 
-  async readCalls(ids: string[], properties: string[]): Promise<CrmObject[]> {
+  async readCalls(ids: string[], properties: string[], budget?: { maxWaitMs: number }): Promise<CrmObject[]> {
     const results: CrmObject[] = [];
     for (const part of chunks(ids)) {
-      const batch = await this.send('readCalls', () =>
-        this.client.crm.objects.calls.batchApi.read({ inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [] }),
+      const batch = await this.send(
+        'readCalls',
+        () => this.client.crm.objects.calls.batchApi.read({ inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [] }),
+        budget,
       );
       results.push(...batch.results.map(plain));
     }
     return results;
   }
 
-  /** Links pairs with HubSpot's default association; linking an existing pair changes nothing. */
-  async associateDefault(from: EngagementType, to: 'contacts', pairs: { fromId: string; toId: string }[]): Promise<void> {
-    for (const part of chunks(pairs)) {
-      await this.send('associateDefault', () =>
-        this.client.crm.associations.v4.batchApi.createDefault(from, to, {
-          inputs: part.map((p) => ({ _from: { id: p.fromId }, to: { id: p.toId } })),
-        }),
-      );
+  async readRecords(type: 'deals' | 'tickets', ids: string[], properties: string[]): Promise<CrmObject[]> {
+    const results: CrmObject[] = [];
+    for (const part of chunks(ids)) {
+      const request = { inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [] };
+      const batch =
+        type === 'deals'
+          ? await this.send('readDeals', () => this.client.crm.deals.batchApi.read(request))
+          : await this.send('readTickets', () => this.client.crm.tickets.batchApi.read(request));
+      results.push(...batch.results.map(plain));
     }
+    return results;
   }
 
-  /** Ids of the calls associated with a record (first 100, newest HubSpot pages first). */
-  async callIdsOf(objectType: CardObjectType, objectId: string): Promise<string[]> {
+  /**
+   * Contact id -> ids of its deals or tickets, in one request per 100 contacts. Contacts with
+   * none come back as errors of a 207, which here simply means "none".
+   */
+  async associatedWith(to: 'deals' | 'tickets', contactIds: string[]): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>();
+    for (const part of chunks(contactIds)) {
+      const batch = await this.send(to === 'deals' ? 'readContactDeals' : 'readContactTickets', () =>
+        this.client.crm.associations.v4.batchApi.getPage('contacts', to, { inputs: part.map((id) => ({ id })) }),
+      );
+      for (const result of batch.results) found.set(result._from.id, result.to.map((t) => String(t.toObjectId)));
+    }
+    return found;
+  }
+
+  /**
+   * Ids of every call associated with a record, newest first. HubSpot does not document the
+   * order of association pages, so all pages are read and sorted by id: record ids grow with
+   * creation time in HubSpot.
+   */
+  async callIdsOf(objectType: CardObjectType, objectId: string, budget?: { maxWaitMs: number }): Promise<string[]> {
     const operation: Operation =
       objectType === 'contacts' ? 'readContactCallAssociations' : objectType === 'deals' ? 'readDealCallAssociations' : 'readTicketCallAssociations';
-    const page = await this.send(operation, () => this.client.crm.associations.v4.basicApi.getPage(objectType, objectId, 'calls', undefined, 100));
-    return page.results.map((r) => String(r.toObjectId));
+    const ids: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.send(operation, () => this.client.crm.associations.v4.basicApi.getPage(objectType, objectId, 'calls', after, 500), budget);
+      ids.push(...page.results.map((r) => String(r.toObjectId)));
+      after = page.paging?.next?.after;
+    } while (after);
+    return ids.sort((a, b) => Number(b) - Number(a));
   }
 
   async dispositions(): Promise<Disposition[]> {
@@ -213,9 +296,9 @@ export class HubSpotApi {
   }
 
   /** Null when the property does not exist. */
-  async property(objectType: string, name: string): Promise<{ name: string; options: { value: string; label: string }[] } | null> {
+  async property(objectType: SchemaObjectType, name: string): Promise<{ name: string; options: { value: string; label: string }[] } | null> {
     try {
-      const property = await this.send('readProperty', () => this.client.crm.properties.coreApi.getByName(objectType, name));
+      const property = await this.send(readProperty(objectType), () => this.client.crm.properties.coreApi.getByName(objectType, name));
       return { name: property.name, options: property.options.map((o) => ({ value: o.value, label: o.label })) };
     } catch (error) {
       if (toHubSpotError(error).status === 404) return null;
@@ -223,17 +306,17 @@ export class HubSpotApi {
     }
   }
 
-  async createProperty(objectType: string, definition: PropertyDefinition): Promise<void> {
-    await this.send('createProperty', () => this.client.crm.properties.coreApi.create(objectType, definition as never));
+  async createProperty(objectType: SchemaObjectType, definition: PropertyDefinition): Promise<void> {
+    await this.send(writeProperty(objectType), () => this.client.crm.properties.coreApi.create(objectType, definition as never));
   }
 
-  async updatePropertyOptions(objectType: string, name: string, options: NonNullable<PropertyDefinition['options']>): Promise<void> {
-    await this.send('updateProperty', () => this.client.crm.properties.coreApi.update(objectType, name, { options } as never));
+  async updatePropertyOptions(objectType: SchemaObjectType, name: string, options: NonNullable<PropertyDefinition['options']>): Promise<void> {
+    await this.send(writeProperty(objectType), () => this.client.crm.properties.coreApi.update(objectType, name, { options } as never));
   }
 
-  async hasPropertyGroup(objectType: string, name: string): Promise<boolean> {
+  async hasPropertyGroup(objectType: SchemaObjectType, name: string): Promise<boolean> {
     try {
-      await this.send('readPropertyGroup', () => this.client.crm.properties.groupsApi.getByName(objectType, name));
+      await this.send(readProperty(objectType), () => this.client.crm.properties.groupsApi.getByName(objectType, name));
       return true;
     } catch (error) {
       if (toHubSpotError(error).status === 404) return false;
@@ -241,9 +324,14 @@ export class HubSpotApi {
     }
   }
 
-  async createPropertyGroup(objectType: string, group: { name: string; label: string; displayOrder: number }): Promise<void> {
-    await this.send('createPropertyGroup', () => this.client.crm.properties.groupsApi.create(objectType, group));
+  async createPropertyGroup(objectType: SchemaObjectType, group: { name: string; label: string; displayOrder: number }): Promise<void> {
+    await this.send(writeProperty(objectType), () => this.client.crm.properties.groupsApi.create(objectType, group));
   }
+}
+
+function merge(into: BatchResult, from: BatchResult): void {
+  into.results.push(...from.results);
+  into.errors.push(...from.errors);
 }
 
 function plain(object: { id: string; properties: Record<string, string | null> }): CrmObject {

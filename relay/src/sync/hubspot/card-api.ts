@@ -10,6 +10,7 @@ import { isConfiguredPortal } from '../../web/hubspot-signature.ts';
 import { Disposition, Intent, labelOf, taxonomy } from '../../taxonomy.ts';
 import type { CardObjectType, CrmObject, HubSpotApi } from './api.ts';
 import { toHubSpotError } from './errors.ts';
+import { HubSpotPaused } from './limiter.ts';
 import { props } from './properties.ts';
 
 export const CardObjectTypeParam = z.enum(['contacts', 'deals', 'tickets']);
@@ -77,10 +78,19 @@ export function toCardCall(call: CrmObject): CardCall | null {
   };
 }
 
+/**
+ * The card's own time budget. A person is waiting on it, and hubspot.fetch gives up after 15 s
+ * and the card after 10 s: the endpoint answers within 2 s, and its requests never queue behind
+ * the sink's; when the portal's budget is spent it says so at once instead of waiting.
+ */
+export const CARD_BUDGET = { answerWithinMs: 2_000, maxWaitMs: 1_000 };
+
 export async function cardCalls(api: HubSpotApi, query: CardCallsQuery): Promise<CardCallsResponse> {
   const objectType: CardObjectType = query.objectType;
-  const ids = await api.callIdsOf(objectType, query.objectId);
-  const calls = (await api.readCalls(ids, callReadProperties))
+  // Every page of the record's calls, newest first; the newest 100 are read (one batch read),
+  // older ones stay on the record's timeline.
+  const ids = (await api.callIdsOf(objectType, query.objectId, CARD_BUDGET)).slice(0, 100);
+  const calls = (await api.readCalls(ids, callReadProperties, CARD_BUDGET))
     .map(toCardCall)
     .filter((c): c is CardCall => c !== null)
     .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))
@@ -104,12 +114,28 @@ export function cardCallsHandler(api: HubSpotApi, portalId: string | undefined, 
       res.status(400).json({ error: 'objectType must be contacts, deals or tickets and objectId a record id' });
       return;
     }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), CARD_BUDGET.answerWithinMs);
+    });
     try {
-      res.json(await cardCalls(api, query.data));
+      const answer = await Promise.race([cardCalls(api, query.data), late]);
+      if (answer === 'late') {
+        log?.warn({ objectType: query.data.objectType, budgetMs: CARD_BUDGET.answerWithinMs }, 'card calls took longer than the card budget');
+        res.status(504).json({ error: `HubSpot did not answer within ${CARD_BUDGET.answerWithinMs / 1000} s; try again` });
+        return;
+      }
+      res.json(answer);
     } catch (error) {
+      if (error instanceof HubSpotPaused) {
+        res.status(503).set('Retry-After', String(Math.ceil(error.retryAfterMs / 1000))).json({ error: `the portal's API budget is spent for now; try again in ${Math.ceil(error.retryAfterMs / 1000)} s` });
+        return;
+      }
       const e = toHubSpotError(error);
       log?.warn({ status: e.status, objectType: query.data.objectType }, 'card calls could not be read from HubSpot');
       res.status(502).json({ error: 'HubSpot did not answer' });
+    } finally {
+      clearTimeout(timer);
     }
   };
 }

@@ -17,7 +17,18 @@ export type LimiterOptions = {
   maxWaitMs: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** The budget shared with other relays through the store (PostgreSQL); this relay's own otherwise. */
+  shared?: SharedLimits;
 };
+
+/** The limits one request must fit in, already reduced by the headroom. */
+export type Budget = { perTenSeconds: number; perDay: number; searchPerSecond: number; windowMs: number; searchWindowMs: number };
+
+/** A budget kept outside the process: reserve() records the request or says how long to wait. */
+export interface SharedLimits {
+  reserve(kind: { search: boolean }, budget: Budget): Promise<{ waitMs: number; reason: string }>;
+  pause(ms: number, reason: string): Promise<void>;
+}
 
 export const defaultLimiterOptions: LimiterOptions = {
   perTenSeconds: 100,
@@ -72,8 +83,13 @@ export class PortalLimiter {
     return Math.max(1, Math.floor(this.options.perTenSeconds * this.options.headroom));
   }
 
-  /** Waits for a slot (or throws HubSpotPaused), then counts the request as sent. */
-  acquire(kind: { search: boolean }): Promise<void> {
+  /**
+   * Waits for a slot (or throws HubSpotPaused), then counts the request as sent. With a budget
+   * (the card endpoint, which a person is waiting on), the request does not queue behind the
+   * sink's: it takes a slot within the budget or gives up at once.
+   */
+  acquire(kind: { search: boolean }, budget?: { maxWaitMs: number }): Promise<void> {
+    if (budget) return this.take(kind, budget.maxWaitMs);
     const turn = this.queue.then(() => this.take(kind));
     this.queue = turn.catch(() => {});
     return turn;
@@ -84,8 +100,10 @@ export class PortalLimiter {
     return Math.max(0, this.waitMs({ search: false }));
   }
 
-  /** HubSpot answered 429: nobody sends to this portal until the pause ends. */
+  /** HubSpot answered 429: nobody sends to this portal until the pause ends, on any relay. */
   pause(ms: number, reason: string): void {
+    // A pause that cannot be shared still holds this relay back; the next 429 shares it again.
+    void this.options.shared?.pause(ms, reason).catch(() => {});
     const until = this.now() + ms;
     if (until > this.pausedUntil) {
       this.pausedUntil = until;
@@ -97,18 +115,33 @@ export class PortalLimiter {
     this.pause(retryAfterMs ?? DAILY_PROBE_MS, 'daily limit reached');
   }
 
-  private async take(kind: { search: boolean }): Promise<void> {
+  private async take(kind: { search: boolean }, maxWaitMs = this.options.maxWaitMs): Promise<void> {
     for (;;) {
       const wait = this.waitMs(kind);
       if (wait <= 0) break;
-      if (wait > this.options.maxWaitMs) throw new HubSpotPaused(this.pauseReason || 'rate limit budget spent', wait);
+      if (wait > maxWaitMs) throw new HubSpotPaused(this.pauseReason || 'rate limit budget spent', wait);
       await this.sleep(wait);
+    }
+    for (let shared = await this.reserveShared(kind); shared.waitMs > 0; shared = await this.reserveShared(kind)) {
+      if (shared.waitMs > maxWaitMs) throw new HubSpotPaused(shared.reason, shared.waitMs);
+      await this.sleep(shared.waitMs);
     }
     const now = this.now();
     this.recent.push(now);
     if (kind.search) this.recentSearches.push(now);
     this.dayCount += 1;
     this.peak = Math.max(this.peak, this.recent.length);
+  }
+
+  private async reserveShared(kind: { search: boolean }): Promise<{ waitMs: number; reason: string }> {
+    if (!this.options.shared) return { waitMs: 0, reason: '' };
+    return this.options.shared.reserve(kind, {
+      perTenSeconds: this.tenSecondBudget,
+      perDay: Math.floor(this.options.perDay * this.options.headroom),
+      searchPerSecond: Math.max(1, Math.floor(this.options.searchPerSecond * this.options.headroom)),
+      windowMs: TEN_SECONDS,
+      searchWindowMs: SECOND,
+    });
   }
 
   private waitMs(kind: { search: boolean }): number {

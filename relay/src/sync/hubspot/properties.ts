@@ -1,8 +1,10 @@
 // The HubSpot properties the relay writes beyond HubSpot's own, in one group per object, with
-// enumeration options taken from the locked taxonomy. setupHubSpot creates what is missing and
-// adds options the taxonomy gained since; it never deletes, so running it again is harmless.
+// enumeration options taken from the locked taxonomy. setupHubSpot first checks that the token
+// holds every scope the relay needs and names any that is missing, then creates what is missing
+// and adds options the taxonomy gained since; it never deletes, so running it again is harmless.
 import { taxonomy } from '../../taxonomy.ts';
 import type { HubSpotApi, PropertyDefinition } from './api.ts';
+import { operations, scopesUsed, type OperationSpec, type SchemaObjectType } from './operations.ts';
 
 export const propertyGroup = { name: 'ai_call_sync', label: 'AI Call Sync', displayOrder: -1 };
 
@@ -19,6 +21,7 @@ export const props = {
   lastDisposition: 'ai_call_last_disposition',
   lastSummary: 'ai_call_last_summary',
   lastCallAt: 'ai_call_last_call_at',
+  syncNotes: 'ai_call_sync_notes',
 } as const;
 
 const options = (list: { value: string; label: string }[]) =>
@@ -26,6 +29,9 @@ const options = (list: { value: string; label: string }[]) =>
 
 const group = propertyGroup.name;
 
+// A plain searchable property: HubSpot documents unique values for contacts, companies, deals,
+// tickets and custom objects, not for calls or tasks. The relay's own step records keep retries
+// from duplicating; this property is what it searches by when a step's outcome is unknown.
 const callIdProperty = (description: string): PropertyDefinition => ({
   name: props.callId,
   label: 'AI call id',
@@ -33,8 +39,6 @@ const callIdProperty = (description: string): PropertyDefinition => ({
   fieldType: 'text',
   groupName: group,
   description,
-  // Unique, so batch upserts can use it as idProperty and a replay finds what it wrote.
-  hasUniqueValue: true,
 });
 
 const intent = (name: string, label: string): PropertyDefinition => ({
@@ -86,6 +90,14 @@ export const propertyDefinitions: Record<'contacts' | 'calls' | 'tasks', Propert
       groupName: group,
       description: 'Signed link to the redacted transcript served by the relay.',
     },
+    {
+      name: props.syncNotes,
+      label: 'AI call sync notes',
+      type: 'string',
+      fieldType: 'textarea',
+      groupName: group,
+      description: 'What AI Call Sync could not write for this call, and why (an email HubSpot refuses, a recording link it cannot play, a lead status the portal lacks).',
+    },
   ],
   tasks: [callIdProperty('The call this follow-up task was created for.')],
   contacts: [
@@ -119,12 +131,57 @@ export const propertyDefinitions: Record<'contacts' | 'calls' | 'tasks', Propert
   ],
 };
 
-export type SetupReport = { created: string[]; updated: string[]; unchanged: string[] };
+export type SetupReport = { created: string[]; updated: string[]; unchanged: string[]; notes: string[] };
 
-/** Creates the property group and properties on contacts, calls and tasks; safe to repeat. */
+export class MissingScopesError extends Error {
+  readonly missing: string[];
+  constructor(missing: string[]) {
+    const uses = (scope: string) =>
+      Object.entries(operations)
+        .filter(([, spec]) => (spec as OperationSpec).scopes.includes(scope))
+        .map(([name]) => name);
+    super(
+      `the HubSpot token lacks ${missing.length === 1 ? 'a scope' : 'scopes'} the relay needs: ${missing.map((s) => `${s} (for ${uses(s).join(', ')})`).join('; ')}. ` +
+        'Add them to the app (hubspot-project/src/app/app-hsmeta.json requiredScopes), upload the project, reinstall the app and use its new token.',
+    );
+    this.missing = missing;
+  }
+}
+
+/**
+ * What the token may do, checked before anything is written: a missing required scope stops
+ * setup with its name; transcript sync needs OAuth and both transcript scopes, which a static
+ * token cannot hold, so setup says that transcript sync is unavailable rather than letting
+ * calls fail after their call and task exist.
+ */
+export async function checkHubSpotScopes(api: HubSpotApi): Promise<string[]> {
+  const token = await api.tokenInfo();
+  const granted = new Set(token.scopes);
+  const { required, optional } = scopesUsed();
+  const missing = required.filter((s) => !granted.has(s));
+  if (missing.length > 0) throw new MissingScopesError(missing);
+  const notes: string[] = [];
+  if (token.kind === 'static') notes.push('transcript sync unavailable: it needs an OAuth app; this token is a static one (full transcripts stay in the relay, the transcript link still works)');
+  else if (optional.some((s) => !granted.has(s))) notes.push(`transcript sync unavailable: the token lacks ${optional.filter((s) => !granted.has(s)).join(' and ')}`);
+  return notes;
+}
+
+/** Lead statuses the taxonomy maps to that this portal does not offer (hs_lead_status options). */
+export async function missingLeadStatuses(api: HubSpotApi): Promise<string[]> {
+  const property = await api.property('contacts', 'hs_lead_status');
+  const offered = new Set(property?.options.map((o) => o.value) ?? []);
+  const wanted = new Set([...taxonomy.dispositions, ...taxonomy.pipelineStages].map((e) => e.hubspot.leadStatus).filter((v): v is string => v !== null));
+  return [...wanted].filter((v) => !offered.has(v)).sort();
+}
+
+/** Checks the token, then creates the property group and properties on contacts, calls and tasks; safe to repeat. */
 export async function setupHubSpot(api: HubSpotApi): Promise<SetupReport> {
-  const report: SetupReport = { created: [], updated: [], unchanged: [] };
-  for (const [objectType, definitions] of Object.entries(propertyDefinitions)) {
+  const report: SetupReport = { created: [], updated: [], unchanged: [], notes: await checkHubSpotScopes(api) };
+  const absentStatuses = await missingLeadStatuses(api);
+  if (absentStatuses.length > 0) {
+    report.notes.push(`lead statuses this portal lacks (calls that would set them keep the contact's status and say so in ${props.syncNotes}): ${absentStatuses.join(', ')}`);
+  }
+  for (const [objectType, definitions] of Object.entries(propertyDefinitions) as [SchemaObjectType, PropertyDefinition[]][]) {
     if (!(await api.hasPropertyGroup(objectType, propertyGroup.name))) {
       await api.createPropertyGroup(objectType, propertyGroup);
       report.created.push(`${objectType} group ${propertyGroup.name}`);

@@ -84,6 +84,55 @@ export function callBody(view: CrmView): string {
   return blocks.join('');
 }
 
+// HubSpot does not publish its email rule; this is the documented shape (a local part, an @, a
+// domain with a dot) without spaces or a second @. An address outside it is dropped, not sent:
+// HubSpot refuses the whole contact write for one invalid email (INVALID_EMAIL).
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+/** The caller's email as HubSpot will take it, or null (with the reason when one was given). */
+export function usableEmail(raw: string | null): { email: string | null; note: string | null } {
+  if (!raw || raw.trim() === '') return { email: null, note: null };
+  const email = raw.trim().toLowerCase();
+  return EMAIL.test(email) ? { email, note: null } : { email: null, note: 'caller email dropped: not an address HubSpot accepts' };
+}
+
+/**
+ * The recording link as HubSpot can play it, or none with the reason. HubSpot's calls guide:
+ * hs_call_recording_url takes HTTPS only, and plays .mp3 and .wav files. Twilio's RecordingUrl
+ * has no extension; Twilio serves the same recording as MP3 when `.mp3` is appended (Twilio's
+ * Recording resource, "fetch a recording media file").
+ */
+export function playableRecording(view: CrmView): { url: string | null; note: string | null } {
+  if (!view.recordingUrl) return { url: null, note: null };
+  let url: URL;
+  try {
+    url = new URL(view.recordingUrl);
+  } catch {
+    return { url: null, note: 'recording link dropped: not a URL' };
+  }
+  if (url.protocol !== 'https:') return { url: null, note: 'recording link dropped: HubSpot accepts only HTTPS links' };
+  if (/\.(mp3|wav)$/i.test(url.pathname)) return { url: url.toString(), note: null };
+  if (url.hostname === 'api.twilio.com' && /\/Recordings\/RE[0-9a-f]+$/i.test(url.pathname)) {
+    url.pathname = `${url.pathname}.mp3`;
+    return { url: url.toString(), note: null };
+  }
+  return { url: null, note: 'recording link dropped: HubSpot plays only .mp3 and .wav files' };
+}
+
+/**
+ * The lead status to write, or null to leave the contact's alone. A person's choice wins: a
+ * status outside the configured order is never replaced, and a status moves only forward.
+ * A value the portal does not offer is not written (HubSpot would refuse the whole write).
+ */
+export function leadStatusMove(current: string | null | undefined, target: string | null, order: readonly string[], offered: ReadonlySet<string> | null): { write: string | null; note: string | null } {
+  if (!target) return { write: null, note: null };
+  if (offered && !offered.has(target)) return { write: null, note: `lead status ${target} not set: the portal has no such option` };
+  if (!current) return { write: target, note: null };
+  const from = order.indexOf(current);
+  const to = order.indexOf(target);
+  return { write: from !== -1 && to > from ? target : null, note: null };
+}
+
 export function callProperties(view: CrmView, outcomeGuid: string | null, now: () => number = Date.now): Properties {
   const properties: Properties = {
     [props.callId]: view.callId,
@@ -97,7 +146,8 @@ export function callProperties(view: CrmView, outcomeGuid: string | null, now: (
   if (view.fromPhone) properties.hs_call_from_number = view.fromPhone;
   if (view.toPhone) properties.hs_call_to_number = view.toPhone;
   if (outcomeGuid) properties.hs_call_disposition = outcomeGuid;
-  if (view.recordingUrl) properties.hs_call_recording_url = view.recordingUrl;
+  const recording = playableRecording(view).url;
+  if (recording) properties.hs_call_recording_url = recording;
   if (view.intent) properties[props.intent] = view.intent;
   if (view.intentConfidence !== null) properties[props.intentConfidence] = String(view.intentConfidence);
   if (view.disposition) properties[props.disposition] = view.disposition;
@@ -136,19 +186,21 @@ export function latestCallFields(view: CrmView): Properties {
   if (view.summary) fields[props.lastSummary] = view.summary;
   const time = callTime(view);
   if (time) fields[props.lastCallAt] = time;
-  const leadStatus = leadStatusFor(view);
-  if (leadStatus) fields.hs_lead_status = leadStatus;
   return fields;
 }
 
-/** A new contact: the caller's number, a confident name, an email, and the call's fields. */
+/**
+ * A new contact: the caller's number, a confident name, a usable email, and the call's fields.
+ * Only a contact the relay creates gets a name: a name a person entered is never replaced.
+ */
 export function newContactProperties(view: CrmView, e164: string | null): Properties {
   const fields: Properties = { ...latestCallFields(view) };
   if (e164) {
     fields.phone = e164;
     fields[props.phoneKey] = e164;
   }
-  if (view.callerEmail) fields.email = view.callerEmail.toLowerCase();
+  const email = usableEmail(view.callerEmail).email;
+  if (email) fields.email = email;
   if (view.callerName && (view.callerNameConfidence ?? 0) >= NAME_CONFIDENCE_THRESHOLD) {
     const [first, ...rest] = view.callerName.trim().split(/\s+/);
     if (first) fields.firstname = first;

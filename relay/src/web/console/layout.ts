@@ -2,13 +2,14 @@
 // sign-out form with its CSRF token.
 import { document, html, type SafeHtml } from './html.ts';
 
-export type Frame = { title: string; current: 'overview' | 'calls' | 'callers' | 'dead-letters'; user: string; csrf: string };
+export type Frame = { title: string; current: 'overview' | 'calls' | 'callers' | 'dead-letters' | 'quarantine'; user: string; csrf: string };
 
 const NAV = [
   { key: 'overview', href: '/console', label: 'Overview' },
   { key: 'calls', href: '/console/calls', label: 'Calls' },
   { key: 'callers', href: '/console/callers', label: 'Callers' },
   { key: 'dead-letters', href: '/console/dead-letters', label: 'Dead letters' },
+  { key: 'quarantine', href: '/console/quarantine', label: 'Quarantine' },
 ] as const;
 
 export function consolePage(frame: Frame, body: SafeHtml): SafeHtml {

@@ -5,6 +5,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { Insights, RedactionReport } from '../../analysis/insights.ts';
 import { callDetail, CallFilter, listCalls } from '../../calls/queries.ts';
+import { listQuarantine } from '../../calls/quarantine.ts';
 import type { RelayFile } from '../../config.ts';
 import type { Metrics } from '../../metrics.ts';
 import { deleteCall } from '../../privacy/deletion.ts';
@@ -220,6 +221,24 @@ ${letters.length === 0
 <td><form method="post" action="/console/dead-letters/replay"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="deliveryId" value="${l.deliveryId}"><button type="submit" aria-label="Replay delivery ${l.deliveryId}">Replay</button></form></td></tr>`,
     )}</tbody></table></div>`}`;
     sendPage(res, 200, consolePage(frame(res, 'Dead letters', 'dead-letters'), body));
+  });
+
+  router.get('/console/quarantine', async (req, res) => {
+    const page = z.coerce.number().int().min(1).max(100_000).catch(1).parse(req.query.page ?? 1);
+    const { entries, total } = await listQuarantine(deps.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const body = html`<h1>Quarantine</h1>
+<p>Work set aside because it failed on its own, so that it never held up the rest: webhook events whose import failed, calls whose finalisation kept failing, deliveries that could not be read or sent. Each keeps its error and what was set aside (also at <code>GET /api/quarantine</code>).</p>
+<p data-testid="quarantine-count">${total} ${total === 1 ? 'entry' : 'entries'}</p>
+${entries.length === 0
+  ? html`<p class="ok">None.</p>`
+  : html`<div class="table-wrap"><table><thead><tr><th scope="col">Set aside</th><th scope="col">Kind</th><th scope="col">Call</th><th scope="col">Source</th><th scope="col">Error</th><th scope="col">Payload</th></tr></thead>
+<tbody>${entries.map(
+      (q) => html`<tr><td>${formatTime(q.quarantinedAt)}</td><td>${q.kind}</td><td>${q.callId ? html`<a href="/console/calls/${encodeURIComponent(q.callId)}">${q.callId}</a>` : '—'}</td><td>${q.source ?? '—'}</td><td>${q.error}</td>
+<td>${q.payload === null ? '—' : html`<details><summary>Show</summary><pre>${JSON.stringify(q.payload, null, 2)}</pre></details>`}</td></tr>`,
+    )}</tbody></table></div>`}
+<nav class="pager" aria-label="Pages">${page > 1 ? html`<a href="/console/quarantine?page=${page - 1}" rel="prev">Previous</a>` : ''}<span>Page ${page} of ${pages}</span>${page < pages ? html`<a href="/console/quarantine?page=${page + 1}" rel="next">Next</a>` : ''}</nav>`;
+    sendPage(res, 200, consolePage(frame(res, 'Quarantine', 'quarantine'), body));
   });
 
   router.post('/console/dead-letters/replay', async (req: Request, res) => {

@@ -62,7 +62,9 @@ const json = (body: unknown, status = 200) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
   );
 
-function renderPanel(fetcher: Fetcher, objectTypeId = '0-1', objectId: number | string = 51) {
+const logged: string[] = [];
+
+function renderPanel(fetcher: Fetcher, objectTypeId = '0-1', objectId: number | string = 51, locale = 'en-US') {
   const renderer = createRenderer('crm.record.tab');
   renderer.render(
     <AiCallsPanel
@@ -71,6 +73,8 @@ function renderPanel(fetcher: Fetcher, objectTypeId = '0-1', objectId: number | 
       objectTypeId={objectTypeId}
       objectId={objectId}
       timeZone="America/New_York"
+      locale={locale}
+      log={(message) => logged.push(message)}
     />,
   );
   return renderer;
@@ -143,10 +147,22 @@ describe('AiCallsPanel', () => {
     expect(requests).toHaveLength(2);
   });
 
-  it('shows an error when the relay refuses the request', async () => {
-    const { fetcher } = relayAnswering(() => json({ error: 'unauthorized' }, 401));
+  it('shows an error when the relay refuses the request, with the reason it gives, and logs it', async () => {
+    logged.length = 0;
+    const { fetcher } = relayAnswering(() => json({ error: 'HubSpot did not answer within 2 s; try again' }, 504));
     const { waitFor, findByTestId } = renderPanel(fetcher);
-    await waitFor(() => expect(findByTestId(Text, 'ai-calls-error-message').text).toContain('answered 401'));
+    await waitFor(() =>
+      expect(findByTestId(Text, 'ai-calls-error-message').text).toBe(
+        'The call relay answered 504 (HubSpot did not answer within 2 s; try again).',
+      ),
+    );
+    expect(logged.join('\n')).toContain('relay answered 504');
+  });
+
+  it("writes dates in the user's locale", async () => {
+    const { fetcher } = relayAnswering(() => json({ calls: [booked] }));
+    const { waitFor, findByTestId } = renderPanel(fetcher, '0-1', 51, 'de-DE');
+    await waitFor(() => expect(findByTestId(Text, 'call-CA0001-time').text).toBe('02.03.2026, 10:04'));
   });
 
   it('shows an error instead of a half-drawn list when the response is malformed', async () => {
