@@ -12,6 +12,8 @@ export default {
     roots: ['<rootDir>/force-app'],
     // Test files import @sa11y/jest and the wire adapter helpers from the tooling folder.
     modulePaths: ['<rootDir>/scripts/salesforce/node_modules'],
+    // Custom Labels resolve to their real values (scripts/salesforce/jest-mocks/labels.cjs).
+    setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv ?? []), '<rootDir>/scripts/salesforce/jest-mocks/labels.cjs'],
     testMatch: ['**/lwc/**/__tests__/**/*.test.js'],
     testPathIgnorePatterns: ['/node_modules/'],
     modulePathIgnorePatterns: ['<rootDir>/.sf/', '<rootDir>/.sfdx/'],

@@ -312,6 +312,7 @@ type PermissionSetSpec = {
   objects: ObjectAccess[];
   fieldAccess: (object: string, field: Field) => Access;
   classes: string[];
+  customPermissions?: string[];
   tabs: string[];
 };
 
@@ -346,8 +347,10 @@ export const permissionSets: PermissionSetSpec[] = [
     description: 'Administers AI Call Sync: every AI call and its transcript, sync errors, routing rules, the phone key backfill.',
     objects: [objectAccess('AI_Call__c', 'all'), objectAccess('AI_Call_Sync_Error__c', 'all')],
     fieldAccess: (_object, field) => (isPhoneKey(field) ? 'read' : 'edit'),
-    classes: ['AiCallPanelController', 'PhoneKeyBackfillBatch'],
-    tabs: ['AI_Call__c', 'AI_Call_Sync_Error__c'],
+    classes: ['AiCallPanelController', 'PhoneKeyBackfillBatch', 'AiCallSyncSetupController'],
+    // Gates the setup page and the backfill, which writes the read-only phone keys in system mode.
+    customPermissions: ['AI_Call_Sync_Administer'],
+    tabs: ['AI_Call__c', 'AI_Call_Sync_Error__c', 'AI_Call_Sync_Setup'],
   },
   {
     name: 'AI_Call_Sync_Rep',
@@ -399,6 +402,9 @@ function permissionSetXml(spec: PermissionSetSpec): string {
   let body = '';
   for (const apexClass of spec.classes) {
     body += '    <classAccesses>\n' + element('apexClass', apexClass, 2) + element('enabled', true, 2) + '    </classAccesses>\n';
+  }
+  for (const permission of spec.customPermissions ?? []) {
+    body += '    <customPermissions>\n' + element('enabled', true, 2) + element('name', permission, 2) + '    </customPermissions>\n';
   }
   body += element('description', spec.description);
   for (const [object, fields] of packageFields()) {

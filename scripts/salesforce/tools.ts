@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const checksDir = fileURLToPath(new URL('./', import.meta.url));
 export const validateDir = fileURLToPath(new URL('./validate/', import.meta.url));
+export const browserDir = fileURLToPath(new URL('./browser/', import.meta.url));
 
 /** Runs `npm ci` in the folder unless its node_modules already matches its lock file. */
 export function ensureInstalled(dir: string): void {

@@ -2,6 +2,72 @@ import { LightningElement, api, wire } from 'lwc';
 import { refreshApex } from '@salesforce/apex';
 import getCalls from '@salesforce/apex/AiCallPanelController.getCalls';
 import getCallsVersion from '@salesforce/apex/AiCallPanelController.getCallsVersion';
+import { errorMessage, formatLabel, httpsOnly } from 'c/callSyncUtils';
+import title from '@salesforce/label/c.AI_Call_Panel_Title';
+import titleCount from '@salesforce/label/c.AI_Call_Panel_Title_Count';
+import refresh from '@salesforce/label/c.AI_Call_Panel_Refresh';
+import loading from '@salesforce/label/c.AI_Call_Panel_Loading';
+import empty from '@salesforce/label/c.AI_Call_Panel_Empty';
+import loadError from '@salesforce/label/c.AI_Call_Panel_Load_Error';
+import listLabel from '@salesforce/label/c.AI_Call_Panel_List_Label';
+import unknownCaller from '@salesforce/label/c.AI_Call_Panel_Unknown_Caller';
+import inbound from '@salesforce/label/c.AI_Call_Panel_Inbound';
+import outbound from '@salesforce/label/c.AI_Call_Panel_Outbound';
+import calledAbout from '@salesforce/label/c.AI_Call_Panel_Called_About';
+import unknownIntent from '@salesforce/label/c.AI_Call_Panel_Unknown_Intent';
+import outcome from '@salesforce/label/c.AI_Call_Panel_Outcome';
+import noOutcome from '@salesforce/label/c.AI_Call_Panel_No_Outcome';
+import confidence from '@salesforce/label/c.AI_Call_Panel_Confidence';
+import confidenceMeter from '@salesforce/label/c.AI_Call_Panel_Confidence_Meter';
+import nextStep from '@salesforce/label/c.AI_Call_Panel_Next_Step';
+import due from '@salesforce/label/c.AI_Call_Panel_Due';
+import endedAt from '@salesforce/label/c.AI_Call_Panel_Ended_At';
+import startedAt from '@salesforce/label/c.AI_Call_Panel_Started_At';
+import lastedMinutes from '@salesforce/label/c.AI_Call_Panel_Lasted_Minutes';
+import lastedSeconds from '@salesforce/label/c.AI_Call_Panel_Lasted_Seconds';
+import showTranscript from '@salesforce/label/c.AI_Call_Panel_Show_Transcript';
+import hideTranscript from '@salesforce/label/c.AI_Call_Panel_Hide_Transcript';
+import openTranscript from '@salesforce/label/c.AI_Call_Panel_Open_Transcript';
+import openTranscriptOf from '@salesforce/label/c.AI_Call_Panel_Open_Transcript_Of';
+import recording from '@salesforce/label/c.AI_Call_Panel_Recording';
+import openRecordingOf from '@salesforce/label/c.AI_Call_Panel_Open_Recording_Of';
+import viewAll from '@salesforce/label/c.AI_Call_Panel_View_All';
+import showFewer from '@salesforce/label/c.AI_Call_Panel_Show_Fewer';
+import latestOnly from '@salesforce/label/c.AI_Call_Panel_Latest_Only';
+
+const LABELS = {
+    title,
+    titleCount,
+    refresh,
+    loading,
+    empty,
+    loadError,
+    listLabel,
+    unknownCaller,
+    inbound,
+    outbound,
+    calledAbout,
+    unknownIntent,
+    outcome,
+    noOutcome,
+    confidence,
+    confidenceMeter,
+    nextStep,
+    due,
+    endedAt,
+    startedAt,
+    lastedMinutes,
+    lastedSeconds,
+    showTranscript,
+    hideTranscript,
+    openTranscript,
+    openTranscriptOf,
+    recording,
+    openRecordingOf,
+    viewAll,
+    showFewer,
+    latestOnly
+};
 
 // How the panel learns that a call landed: it asks the server for a cheap fingerprint of the
 // record's calls (count and last change) every pollSeconds while the browser tab is visible,
@@ -11,14 +77,21 @@ import getCallsVersion from '@salesforce/apex/AiCallPanelController.getCallsVers
 // a thousand calls a day is fifty thousand deliveries, the whole allocation of many editions.
 // Polling a hidden tab costs nothing and a visible one costs one small Apex call per interval.
 const DEFAULT_POLL_SECONDS = 30;
+// Calls shown before "View all": enough for a glance on a record page, short enough that the
+// panel does not push the rest of the page down. The server sends at most MAX_CALLS.
+const DEFAULT_VISIBLE_CALLS = 5;
+const MAX_CALLS = 50;
 
 export default class AiCallPanel extends LightningElement {
     @api recordId;
     @api pollSeconds = DEFAULT_POLL_SECONDS;
+    @api visibleCalls = DEFAULT_VISIBLE_CALLS;
 
+    labels = LABELS;
     calls;
     error;
     expandedIds = new Set();
+    showAll = false;
     wiredCallsResult;
     knownVersion;
     timerId;
@@ -60,42 +133,50 @@ export default class AiCallPanel extends LightningElement {
     }
 
     get errorMessage() {
-        const body = this.error && this.error.body;
-        if (Array.isArray(body)) {
-            return body.map((entry) => entry.message).join(', ');
-        }
-        return (body && body.message) || (this.error && this.error.message) || 'The calls could not be loaded.';
+        return errorMessage(this.error, LABELS.loadError);
     }
 
     get cardTitle() {
-        return this.hasCalls ? `AI Calls (${this.calls.length})` : 'AI Calls';
+        return this.hasCalls ? formatLabel(LABELS.titleCount, this.calls.length) : LABELS.title;
+    }
+
+    get visibleLimit() {
+        const limit = Number(this.visibleCalls);
+        return limit > 0 ? Math.floor(limit) : DEFAULT_VISIBLE_CALLS;
+    }
+
+    get hasMore() {
+        return this.hasCalls && this.calls.length > this.visibleLimit;
+    }
+
+    get moreToggleLabel() {
+        return this.showAll ? LABELS.showFewer : formatLabel(LABELS.viewAll, this.calls.length);
+    }
+
+    get isTruncatedByServer() {
+        return this.showAll && this.hasCalls && this.calls.length >= MAX_CALLS;
+    }
+
+    get latestOnlyText() {
+        return formatLabel(LABELS.latestOnly, MAX_CALLS);
+    }
+
+    get listClass() {
+        // Showing every call, the list scrolls inside the card instead of stretching the page.
+        return this.showAll
+            ? 'slds-has-dividers_bottom-space call-list call-list_all'
+            : 'slds-has-dividers_bottom-space';
+    }
+
+    get listTabIndex() {
+        // A scrolling region must be reachable by keyboard.
+        return this.showAll ? '0' : undefined;
     }
 
     get rows() {
-        return (this.calls || []).map((call) => {
-            const expanded = this.expandedIds.has(call.id);
-            const confidence =
-                typeof call.intentConfidence === 'number' ? Math.round(call.intentConfidence * 100) : null;
-            return {
-                ...call,
-                intentText: call.intentLabel || call.intent || 'Unknown intent',
-                dispositionText: call.dispositionLabel || call.disposition || 'No outcome',
-                hasConfidence: confidence !== null,
-                confidencePercent: confidence,
-                confidenceText: confidence === null ? '' : `${confidence}% confidence`,
-                confidenceStyle: confidence === null ? '' : `width: ${confidence}%`,
-                confidenceClass: `confidence-bar ${confidence >= 80 ? 'confidence-high' : confidence >= 50 ? 'confidence-medium' : 'confidence-low'}`,
-                durationText: formatDuration(call.durationSeconds),
-                time: call.endTime || call.startTime,
-                hasTranscript: Boolean(call.transcript),
-                transcriptExpanded: expanded,
-                transcriptCollapsed: !expanded,
-                transcriptToggleLabel: expanded ? 'Hide transcript' : 'Show transcript',
-                transcriptRegionId: `transcript-${call.id}`,
-                transcriptLinkLabel: `Open the transcript of ${call.name}`,
-                recordingLinkLabel: `Open the recording of ${call.name}`
-            };
-        });
+        const calls = this.calls || [];
+        const shown = this.showAll ? calls : calls.slice(0, this.visibleLimit);
+        return shown.map((call) => toRow(call, this.expandedIds.has(call.id)));
     }
 
     handleToggleTranscript(event) {
@@ -107,6 +188,10 @@ export default class AiCallPanel extends LightningElement {
             expanded.add(id);
         }
         this.expandedIds = expanded;
+    }
+
+    handleToggleAll() {
+        this.showAll = !this.showAll;
     }
 
     handleRefresh() {
@@ -161,11 +246,57 @@ export default class AiCallPanel extends LightningElement {
     }
 }
 
+/** What one call shows: who called and how, why, how it ended, what happens next and when. */
+function toRow(call, expanded) {
+    const confidence = typeof call.intentConfidence === 'number' ? Math.round(call.intentConfidence * 100) : null;
+    const transcriptUrl = httpsOnly(call.transcriptUrl);
+    const hasTranscript = Boolean(call.transcript);
+    return {
+        ...call,
+        callerText: call.callerName || LABELS.unknownCaller,
+        directionText: directionText(call.direction),
+        directionIcon: call.direction === 'Outbound' ? 'utility:outbound_call' : 'utility:incoming_call',
+        intentText: call.intentLabel || call.intent || LABELS.unknownIntent,
+        dispositionText: call.dispositionLabel || call.disposition || LABELS.noOutcome,
+        hasConfidence: confidence !== null,
+        confidencePercent: confidence,
+        confidenceText: confidence === null ? '' : formatLabel(LABELS.confidence, confidence),
+        confidenceStyle: confidence === null ? '' : `width: ${confidence}%`,
+        hasNextAction: Boolean(call.nextAction),
+        timeLabel: call.endTime ? LABELS.endedAt : LABELS.startedAt,
+        time: call.endTime || call.startTime,
+        hasTime: Boolean(call.endTime || call.startTime),
+        durationText: formatDuration(call.durationSeconds),
+        // One way to read the transcript: in place when it was synced, else the relay's page.
+        hasTranscript,
+        transcriptLink: hasTranscript ? undefined : transcriptUrl,
+        recordingUrl: httpsOnly(call.recordingUrl),
+        transcriptExpanded: expanded,
+        transcriptCollapsed: !expanded,
+        transcriptToggleLabel: expanded ? LABELS.hideTranscript : LABELS.showTranscript,
+        transcriptRegionId: `transcript-${call.id}`,
+        transcriptLinkLabel: formatLabel(LABELS.openTranscriptOf, call.name),
+        recordingLinkLabel: formatLabel(LABELS.openRecordingOf, call.name)
+    };
+}
+
+function directionText(direction) {
+    if (direction === 'Inbound') {
+        return LABELS.inbound;
+    }
+    if (direction === 'Outbound') {
+        return LABELS.outbound;
+    }
+    return direction || '';
+}
+
+/** "lasted 1 min 15 s": a clock-like "1:15" next to a time of day reads as another time. */
 function formatDuration(seconds) {
     if (typeof seconds !== 'number' || seconds < 0) {
         return '';
     }
-    const minutes = Math.floor(seconds / 60);
-    const rest = Math.round(seconds % 60);
-    return `${minutes}:${String(rest).padStart(2, '0')}`;
+    const total = Math.round(seconds);
+    const minutes = Math.floor(total / 60);
+    const rest = total % 60;
+    return minutes > 0 ? formatLabel(LABELS.lastedMinutes, minutes, rest) : formatLabel(LABELS.lastedSeconds, rest);
 }
