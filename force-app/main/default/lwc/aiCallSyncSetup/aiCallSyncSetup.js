@@ -230,6 +230,8 @@ export default class AiCallSyncSetup extends LightningElement {
         if (this.timerId) {
             return;
         }
+        // Polling is the point here: the backfill's progress lives in AsyncApexJob, which sends no
+        // event to the page. The timer stops when the job ends and when the page is removed.
         // eslint-disable-next-line @lwc/lwc/no-async-operation
         this.timerId = setInterval(() => this.load(), BACKFILL_POLL_MS);
     }
